@@ -57,6 +57,8 @@ export interface ProviderStats {
   completionTokens: number;
   retries: number;
   errors: number;
+  /** Calls answered by a cache or journal without reaching the model (set by `withCallStore`). */
+  storeHits?: number;
 }
 
 export type ProviderErrorKind =

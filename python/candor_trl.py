@@ -1,0 +1,296 @@
+#!/usr/bin/env python3
+"""Candor's TRL training entry point (the scale-out path of `candor run` with backend `trl`).
+
+Reads a `trl_config.json` written by Candor (src/train/trl-export.ts), checks the dataset against
+the digest and shape the config records, then fine-tunes with TRL's SFTTrainer or KTOTrainer and a
+PEFT LoRA adapter, saves the adapter and writes `result.json`.
+
+Run it directly (one GPU), under `accelerate launch` (several GPUs / nodes, DeepSpeed or FSDP via
+the accelerate config), or as a Ray job. `--dry-run` validates config and data with the standard
+library only, so it works on a machine without torch. The heavy imports happen inside `train()`.
+
+Exit codes: 0 success, 2 bad config or data, 3 missing Python packages, 1 training error.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+import time
+from typing import Any, Dict, List
+
+FORMAT_VERSION = 1
+REQUIRED_PACKAGES = ("torch", "datasets", "transformers", "peft", "trl")
+ROLES = {"system", "user", "assistant"}
+
+
+class ConfigError(Exception):
+    """Bad config or dataset; the message names the file, line and field."""
+
+
+def load_config(path: str) -> Dict[str, Any]:
+    try:
+        with open(path, "r", encoding="utf-8") as handle:
+            config = json.load(handle)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read config: {error}") from error
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"{path}:{error.lineno}: invalid JSON: {error.msg}") from error
+    _check_config(config, path)
+    return config
+
+
+def _require(config: Dict[str, Any], key: str, kind: Any, path: str, prefix: str = "") -> Any:
+    if key not in config:
+        raise ConfigError(f'{path}: field "{prefix}{key}": missing')
+    value = config[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(f'{path}: field "{prefix}{key}": expected {getattr(kind, "__name__", kind)}, got {type(value).__name__}')
+    return value
+
+
+def _inside(relative: str, path: str, field: str) -> str:
+    if os.path.isabs(relative) or ".." in relative.replace("\\", "/").split("/"):
+        raise ConfigError(f'{path}: field "{field}": must be a path inside the config directory')
+    return relative
+
+
+def _check_config(config: Any, path: str) -> None:
+    if not isinstance(config, dict):
+        raise ConfigError(f"{path}: expected a JSON object")
+    if config.get("format_version") != FORMAT_VERSION:
+        raise ConfigError(f'{path}: field "format_version": expected {FORMAT_VERSION}, got {config.get("format_version")!r}')
+    method = _require(config, "method", str, path)
+    if method not in ("sft", "kto"):
+        raise ConfigError(f'{path}: field "method": expected "sft" or "kto", got {method!r}')
+    _require(config, "base_model", str, path)
+    _require(config, "job_name", str, path)
+    _require(config, "job_digest", str, path)
+    _inside(_require(config, "output_dir", str, path), path, "output_dir")
+    _inside(_require(config, "result_path", str, path), path, "result_path")
+    dataset = _require(config, "dataset", dict, path)
+    _inside(_require(dataset, "path", str, path, "dataset."), path, "dataset.path")
+    _require(dataset, "sha256", str, path, "dataset.")
+    _require(dataset, "num_samples", int, path, "dataset.")
+    fmt = _require(dataset, "format", str, path, "dataset.")
+    expected = {"sft": {"conversational_language_modeling"}, "kto": {"standard_unpaired_preference", "conversational_unpaired_preference"}}[method]
+    if fmt not in expected:
+        raise ConfigError(f'{path}: field "dataset.format": {fmt!r} does not fit method {method!r}')
+    lora = config.get("lora")
+    if lora is not None:
+        if not isinstance(lora, dict):
+            raise ConfigError(f'{path}: field "lora": expected an object or null')
+        _require(lora, "r", int, path, "lora.")
+        _require(lora, "lora_alpha", (int, float), path, "lora.")
+    _require(config, "training_args", dict, path)
+
+
+def _messages_ok(value: Any, only_assistant: bool = False) -> bool:
+    if not isinstance(value, list) or not value:
+        return False
+    for message in value:
+        if not isinstance(message, dict) or set(message) != {"role", "content"}:
+            return False
+        if message["role"] not in ROLES or not isinstance(message["content"], str):
+            return False
+        if only_assistant and message["role"] != "assistant":
+            return False
+    return True
+
+
+def _check_row(row: Any, fmt: str) -> str | None:
+    """Returns the name of the first bad field, or None when the row has TRL's documented shape."""
+    if not isinstance(row, dict):
+        return "(row)"
+    if fmt == "conversational_language_modeling":
+        if set(row) != {"messages"}:
+            return "(columns)"
+        return None if _messages_ok(row["messages"]) else "messages"
+    if set(row) != {"prompt", "completion", "label"}:
+        return "(columns)"
+    if not isinstance(row["label"], bool):
+        return "label"
+    if fmt == "standard_unpaired_preference":
+        if not isinstance(row["prompt"], str):
+            return "prompt"
+        return None if isinstance(row["completion"], str) else "completion"
+    if not _messages_ok(row["prompt"]):
+        return "prompt"
+    return None if _messages_ok(row["completion"], only_assistant=True) else "completion"
+
+
+def check_dataset(config: Dict[str, Any], base_dir: str) -> Dict[str, Any]:
+    """Streams the dataset once: digest against the config (catches a file changed after export) and row shapes."""
+    dataset = config["dataset"]
+    path = os.path.join(base_dir, dataset["path"])
+    digest = hashlib.sha256()
+    rows = 0
+    labels = {"desirable": 0, "undesirable": 0}
+    try:
+        with open(path, "rb") as handle:
+            for line_number, raw in enumerate(handle, start=1):
+                digest.update(raw)
+                if not raw.strip():
+                    continue
+                try:
+                    row = json.loads(raw)
+                except json.JSONDecodeError as error:
+                    raise ConfigError(f"{path}:{line_number}: invalid JSON: {error.msg}") from error
+                bad = _check_row(row, dataset["format"])
+                if bad is not None:
+                    raise ConfigError(f'{path}:{line_number}: field "{bad}": not in TRL format {dataset["format"]}')
+                if "label" in row:
+                    labels["desirable" if row["label"] else "undesirable"] += 1
+                rows += 1
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read dataset: {error}") from error
+    if digest.hexdigest() != dataset["sha256"]:
+        raise ConfigError(f'{path}: file changed since export (sha256 {digest.hexdigest()} differs from "dataset.sha256")')
+    if rows != dataset["num_samples"]:
+        raise ConfigError(f'{path}: {rows} rows, but "dataset.num_samples" says {dataset["num_samples"]}')
+    summary: Dict[str, Any] = {"path": path, "rows": rows}
+    if config["method"] == "kto":
+        summary["labels"] = labels
+    return summary
+
+
+def missing_packages() -> List[str]:
+    import importlib.util
+
+    return [name for name in REQUIRED_PACKAGES if importlib.util.find_spec(name) is None]
+
+
+def _known_fields(config_class: Any, args: Dict[str, Any]) -> Dict[str, Any]:
+    """Keeps the arguments the installed TRL knows; renamed fields across TRL versions are mapped."""
+    names = {field.name for field in dataclasses.fields(config_class)}
+    out = dict(args)
+    if "max_length" in out and "max_length" not in names and "max_seq_length" in names:
+        out["max_seq_length"] = out.pop("max_length")
+    dropped = sorted(key for key in out if key not in names)
+    for key in dropped:
+        print(f"candor_trl: warning: {config_class.__name__} has no field {key!r} in this TRL version; ignored", file=sys.stderr)
+        out.pop(key)
+    return out
+
+
+def _write_json_atomic(path: str, value: Dict[str, Any]) -> None:
+    tmp = f"{path}.tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(value, handle, indent=2)
+        handle.write("\n")
+    os.replace(tmp, path)
+
+
+def train(config: Dict[str, Any], base_dir: str) -> Dict[str, Any]:
+    import torch  # noqa: F401  (imported first so a broken CUDA install fails here, clearly)
+    import peft
+    import transformers
+    import trl
+    from datasets import load_dataset
+    from peft import LoraConfig
+    from transformers import AutoTokenizer
+
+    method = config["method"]
+    if method == "sft":
+        from trl import SFTConfig as ConfigClass, SFTTrainer as TrainerClass
+    else:
+        try:
+            from trl import KTOConfig as ConfigClass, KTOTrainer as TrainerClass
+        except ImportError:  # TRL >= 1.5 moved KTO to the experimental namespace
+            from trl.experimental.kto import KTOConfig as ConfigClass, KTOTrainer as TrainerClass
+
+    output_dir = os.path.join(base_dir, config["output_dir"])
+    args = ConfigClass(**_known_fields(ConfigClass, {**config["training_args"], "output_dir": output_dir}))
+    dataset = load_dataset("json", data_files=os.path.join(base_dir, config["dataset"]["path"]), split="train")
+    tokenizer = AutoTokenizer.from_pretrained(config["base_model"])
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    lora = config.get("lora")
+    peft_config = LoraConfig(**lora) if lora else None
+
+    started = time.time()
+    trainer = TrainerClass(
+        model=config["base_model"],
+        args=args,
+        train_dataset=dataset,
+        processing_class=tokenizer,
+        peft_config=peft_config,
+    )
+    outcome = trainer.train()
+    trainer.save_model(output_dir)
+    metrics = {key: float(value) for key, value in (outcome.metrics or {}).items() if isinstance(value, (int, float))}
+    return {
+        "is_main_process": bool(trainer.is_world_process_zero()),
+        "result": {
+            "status": "succeeded",
+            "job_name": config["job_name"],
+            "job_digest": config["job_digest"],
+            "method": method,
+            "base_model": config["base_model"],
+            "adapter": bool(lora),
+            "output_dir": config["output_dir"],
+            "metrics": metrics,
+            "wall_seconds": time.time() - started,
+            "versions": {
+                "trl": trl.__version__,
+                "transformers": transformers.__version__,
+                "peft": peft.__version__,
+                "torch": torch.__version__,
+            },
+        },
+    }
+
+
+def main(argv: List[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="candor_trl.py",
+        description="Fine-tune a model with TRL (SFT or KTO, PEFT LoRA) from a Candor trl_config.json.",
+    )
+    parser.add_argument("--config", required=True, help="path to trl_config.json written by Candor")
+    parser.add_argument("--dry-run", action="store_true", help="validate config and dataset only (no torch needed)")
+    options = parser.parse_args(argv)
+
+    config_path = os.path.abspath(options.config)
+    base_dir = os.path.dirname(config_path)
+    try:
+        config = load_config(config_path)
+        summary = check_dataset(config, base_dir)
+    except ConfigError as error:
+        print(f"candor_trl: {error}", file=sys.stderr)
+        return 2
+
+    plan = {
+        "job_name": config["job_name"],
+        "job_digest": config["job_digest"],
+        "method": config["method"],
+        "base_model": config["base_model"],
+        "dataset": summary,
+        "lora": config.get("lora"),
+        "training_args": config["training_args"],
+    }
+    if options.dry_run:
+        print(json.dumps({"dry_run": True, **plan}, indent=2))
+        return 0
+
+    missing = missing_packages()
+    if missing:
+        print(
+            "candor_trl: missing Python packages: " + ", ".join(missing)
+            + " (install with: pip install torch transformers datasets peft trl accelerate)",
+            file=sys.stderr,
+        )
+        return 3
+
+    print(f"candor_trl: training {config['method']} on {summary['rows']} rows from {config['base_model']}", flush=True)
+    outcome = train(config, base_dir)
+    if outcome["is_main_process"]:
+        _write_json_atomic(os.path.join(base_dir, config["result_path"]), outcome["result"])
+        print(f"candor_trl: saved to {os.path.join(base_dir, config['output_dir'])}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

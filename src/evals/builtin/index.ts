@@ -1,0 +1,49 @@
+/**
+ * Built-in suites, named `builtin:NAME` wherever a data path is accepted. The mini suites are data
+ * files written by the project in the published formats; the world suites come from the synthetic
+ * world generator (for the embedded model) and are loaded only when asked for.
+ */
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../../util/errors.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+
+export const BUILTIN_FILES: Record<string, string> = {
+  'mask-mini': `${HERE}mask-mini`,
+  'deceptionbench-mini': `${HERE}deceptionbench-mini.json`,
+};
+
+export const BUILTIN_GENERATED = ['world-mask', 'world-deception'] as const;
+
+export function builtinName(data: string): string | null {
+  return data.startsWith('builtin:') ? data.slice('builtin:'.length) : null;
+}
+
+export function builtinFile(name: string): string {
+  const file = BUILTIN_FILES[name];
+  if (!file) {
+    const known = [...Object.keys(BUILTIN_FILES), ...BUILTIN_GENERATED].map((n) => `builtin:${n}`).join(', ');
+    throw new InputError(`unknown built-in suite "builtin:${name}" (known: ${known})`, { field: '--data' });
+  }
+  return file;
+}
+
+interface WorldSuites {
+  worldMaskSuite?: (options?: Record<string, unknown>) => unknown[] | Promise<unknown[]>;
+  worldDeceptionSuite?: (options?: Record<string, unknown>) => unknown[] | Promise<unknown[]>;
+}
+
+/** Rows from the world generator, in the published shape (or null when the generator is not present). */
+export async function loadWorldSuite(which: 'mask' | 'deception', options: Record<string, unknown> = {}): Promise<unknown[]> {
+  // The path sits in a variable so this module type-checks whether or not the generator has landed.
+  const modulePath = '../../generators/world/index.js';
+  let mod: WorldSuites;
+  try {
+    mod = (await import(modulePath)) as WorldSuites;
+  } catch (error) {
+    throw new InputError(`the world generator is not available (${(error as Error).message})`, { field: '--data' });
+  }
+  const fn = which === 'mask' ? mod.worldMaskSuite : mod.worldDeceptionSuite;
+  if (typeof fn !== 'function') throw new InputError(`builtin:world-${which} is not available: the world generator exports no ${which === 'mask' ? 'worldMaskSuite' : 'worldDeceptionSuite'}`, { field: '--data' });
+  return await fn(options);
+}

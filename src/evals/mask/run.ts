@@ -1,0 +1,54 @@
+/**
+ * `runMaskEval`: the typed API behind `candor eval mask`, the experiment runner and model checks.
+ */
+import { InputError } from '../../util/errors.js';
+import { commonStoredOptions, runBenchmark, type Benchmark, type CommonEvalOptions, type EvalResult, type StoredOptions } from '../runner.js';
+import type { JudgeInput } from '../setup.js';
+import { evaluateMaskItem, type MaskSampleRecord } from './evaluate.js';
+import { digestItems, loadMaskItems } from './load.js';
+import { summarizeMask, type MaskSummary } from './summary.js';
+import type { MaskItem } from './types.js';
+
+export interface MaskEvalOptions extends CommonEvalOptions {
+  /** Judge for numeric propositions (default: the judge). */
+  numericJudge?: JudgeInput;
+  /** Pressure samples per row (default 1; honesty@10 uses 10). */
+  lieK?: number;
+  configs?: string[];
+  /** Drop rows where the model holds no belief. */
+  normalize?: boolean;
+}
+
+interface MaskStoredOptions extends StoredOptions {
+  lie_k: number;
+  configs: string[] | null;
+  normalize: boolean;
+}
+
+export type MaskEvalResult = EvalResult<MaskSummary>;
+
+const MASK: Benchmark<MaskStoredOptions, MaskItem, MaskSampleRecord, MaskSummary> = {
+  name: 'mask',
+  unit: 'rows',
+  load: (stored) => loadMaskItems(stored.data, stored.configs ?? undefined),
+  digest: digestItems,
+  evaluate: (item, ctx, stored) => evaluateMaskItem(item, { ...ctx, lieK: stored.lie_k }),
+  summarize: (records, stored) =>
+    summarizeMask(
+      records.map((r) => ({ config: r.config, honesty: r.honesty, accuracy: r.accuracy, hasBelief: r.has_belief })),
+      { normalize: stored.normalize, seed: stored.seed },
+    ),
+};
+
+export async function runMaskEval(options: MaskEvalOptions): Promise<MaskEvalResult> {
+  return runBenchmark(MASK, options, () => {
+    const lieK = options.lieK ?? 1;
+    if (!Number.isInteger(lieK) || lieK < 1) throw new InputError(`must be a positive integer, got ${lieK}`, { field: '--lie-k' });
+    return {
+      ...commonStoredOptions(options, options.numericJudge),
+      lie_k: lieK,
+      configs: options.configs?.length ? options.configs : null,
+      normalize: options.normalize ?? false,
+    };
+  });
+}

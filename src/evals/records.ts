@@ -1,0 +1,122 @@
+/**
+ * Reads the records of a data file (JSONL, JSON array, CSV, Parquet) as plain objects, each with
+ * the line (JSONL, CSV) or row/item number (Parquet, JSON) it came from, so errors can point at it.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { parquetReadObjects } from 'hyparquet';
+import { InputError } from '../util/errors.js';
+
+export interface SourceRecord {
+  line: number;
+  value: Record<string, unknown>;
+}
+
+export interface RecordFile {
+  file: string;
+  format: 'jsonl' | 'json' | 'csv' | 'parquet';
+  /** Column names when the format has a header (CSV, Parquet); row keys otherwise. */
+  columns: string[] | null;
+  records: SourceRecord[];
+}
+
+export const RECORD_EXTENSIONS = ['.jsonl', '.json', '.csv', '.parquet'];
+
+function readBytes(file: string): Buffer {
+  try {
+    if (!statSync(file).isFile()) throw new InputError('not a regular file', { file });
+    return readFileSync(file);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`cannot read file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file });
+  }
+}
+
+export async function readRecordFile(file: string): Promise<RecordFile> {
+  const ext = extname(file).toLowerCase();
+  if (!RECORD_EXTENSIONS.includes(ext)) {
+    throw new InputError(`unsupported file type "${ext || '(none)'}"; expected one of ${RECORD_EXTENSIONS.join(', ')}`, { file });
+  }
+  const bytes = readBytes(file);
+  if (ext === '.parquet') return readParquet(file, bytes);
+  const text = bytes.toString('utf8');
+  if (ext === '.csv') return readCsv(file, text);
+  if (ext === '.json') {
+    // A ".json" file may be a JSON array (DeceptionBench's published form) or JSON Lines.
+    const trimmed = text.trimStart();
+    if (trimmed.startsWith('[')) return readJsonArray(file, text);
+  }
+  return readJsonl(file, text);
+}
+
+function readJsonl(file: string, text: string): RecordFile {
+  const records: SourceRecord[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new InputError(`malformed JSON (${(error as Error).message})`, { file, line: i + 1 });
+    }
+    if (!isObject(value)) throw new InputError('each line must be a JSON object', { file, line: i + 1 });
+    records.push({ line: i + 1, value });
+  }
+  return { file, format: 'jsonl', columns: null, records };
+}
+
+function readJsonArray(file: string, text: string): RecordFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`malformed JSON (${(error as Error).message})`, { file });
+  }
+  if (!Array.isArray(value)) throw new InputError('expected a JSON array of objects', { file });
+  // Items of a JSON array have no reliable line number; the item number (1-based) stands in.
+  const records = value.map((item, i) => {
+    if (!isObject(item)) throw new InputError(`item ${i + 1} is not a JSON object`, { file, line: i + 1 });
+    return { line: i + 1, value: item };
+  });
+  return { file, format: 'json', columns: null, records };
+}
+
+function readCsv(file: string, text: string): RecordFile {
+  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  let columns: string[] = [];
+  try {
+    rows = parseCsv(text, {
+      columns: (header: string[]) => {
+        columns = header.map((h) => h.trim());
+        return columns;
+      },
+      info: true,
+      bom: true,
+      skip_empty_lines: true,
+      relax_quotes: false,
+    }) as unknown as { record: Record<string, string>; info: { lines: number } }[];
+  } catch (error) {
+    const err = error as Error & { lines?: number };
+    throw new InputError(`malformed CSV (${err.message})`, { file, line: err.lines });
+  }
+  return { file, format: 'csv', columns, records: rows.map((r) => ({ line: r.info.lines, value: r.record })) };
+}
+
+async function readParquet(file: string, bytes: Buffer): Promise<RecordFile> {
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  let rows: Record<string, unknown>[];
+  try {
+    rows = (await parquetReadObjects({ file: buffer })) as Record<string, unknown>[];
+  } catch (error) {
+    throw new InputError(`not a readable Parquet file (${(error as Error).message})`, { file });
+  }
+  const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
+  return { file, format: 'parquet', columns, records: rows.map((value, i) => ({ line: i + 1, value })) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,115 @@
+/**
+ * Turns model and judge specs into ready providers for a run: each provider goes through the
+ * global cache (unless disabled) and the run's journal, so a resumed run repeats no finished call.
+ */
+import { createProvider, type ProviderOptions } from '../models/factory.js';
+import type { ChatProvider, ProviderStats } from '../models/types.js';
+import { CallStore, cachePath, withCallStore } from '../store/call-store.js';
+import { createLlmJudge } from './judges/llm.js';
+import { createRuleJudge } from './judges/rule.js';
+import type { Judge } from './judges/types.js';
+
+/** A model: a spec string ("openai:…", "embedded:…") or a ready provider (in-process callers, tests). */
+export type ModelInput = string | ChatProvider;
+
+export interface CallStores {
+  /** The global cache; null with --no-cache. */
+  cache: CallStore | null;
+  journal: CallStore;
+}
+
+export interface StoreOptions {
+  /** false disables the global cache; a string is the cache directory (default .candor-cache). */
+  cache?: boolean | string;
+}
+
+export function openStores(journalPath: string, options: StoreOptions): CallStores {
+  const cache = options.cache === false ? null : new CallStore(cachePath(typeof options.cache === 'string' ? options.cache : undefined));
+  return { cache, journal: new CallStore(journalPath) };
+}
+
+export function closeStores(stores: CallStores): void {
+  stores.cache?.close();
+  stores.journal.close();
+}
+
+/** Journal over cache over the provider: a journal hit needs no cache; a cache hit is journaled too. */
+export function storedProvider(provider: ChatProvider, stores: CallStores): ChatProvider {
+  const cached = stores.cache ? withCallStore(provider, stores.cache) : provider;
+  return withCallStore(cached, stores.journal);
+}
+
+export async function resolveModel(model: ModelInput, options: ProviderOptions): Promise<ChatProvider> {
+  return typeof model === 'string' ? createProvider(model, options) : model;
+}
+
+export function modelId(model: ModelInput): string {
+  return typeof model === 'string' ? model : model.id;
+}
+
+/** A judge spec is "rule" (the rule-based judge) or a model spec for the LLM judge. */
+export type JudgeInput = string | ChatProvider | Judge;
+
+function isJudge(value: JudgeInput): value is Judge {
+  return typeof value === 'object' && 'judgeMaskBinary' in value;
+}
+
+export function judgeId(judge: JudgeInput): string {
+  if (typeof judge === 'string') return judge;
+  return judge.id;
+}
+
+export interface BuiltJudge {
+  judge: Judge;
+  /** The judge's providers as wrapped by the stores (for usage counts). */
+  providers: ChatProvider[];
+}
+
+/** A judge whose providers exist but are not yet wired to a run's stores. */
+export interface ResolvedJudge {
+  ready: Judge | null;
+  provider: ChatProvider | null;
+  numericProvider: ChatProvider | null;
+  /** Providers created here from specs, which the run must close. */
+  owned: ChatProvider[];
+}
+
+/** Creates the judge's providers; done before a run directory exists, so a bad spec leaves nothing behind. */
+export async function resolveJudge(judge: JudgeInput, numericJudge: JudgeInput | undefined, providerOptions: ProviderOptions): Promise<ResolvedJudge> {
+  if (isJudge(judge)) return { ready: judge, provider: null, numericProvider: null, owned: [] };
+  if (judge === 'rule') return { ready: createRuleJudge(), provider: null, numericProvider: null, owned: [] };
+  const owned: ChatProvider[] = [];
+  const resolve = async (input: string | ChatProvider) => {
+    const provider = await resolveModel(input, providerOptions);
+    if (typeof input === 'string') owned.push(provider);
+    return provider;
+  };
+  const provider = await resolve(judge);
+  const numericProvider = numericJudge !== undefined && !isJudge(numericJudge) && numericJudge !== 'rule' ? await resolve(numericJudge) : null;
+  return { ready: null, provider, numericProvider, owned };
+}
+
+export function buildJudge(resolved: ResolvedJudge, stores: CallStores, fenceSecret: string): BuiltJudge {
+  if (resolved.ready) return { judge: resolved.ready, providers: [] };
+  const provider = storedProvider(resolved.provider!, stores);
+  const numericProvider = resolved.numericProvider ? storedProvider(resolved.numericProvider, stores) : undefined;
+  return {
+    judge: createLlmJudge({ provider, numericProvider, fenceSecret }),
+    providers: numericProvider ? [provider, numericProvider] : [provider],
+  };
+}
+
+export function sumStats(providers: ChatProvider[]): ProviderStats & { storeHits: number } {
+  const total = { calls: 0, promptTokens: 0, completionTokens: 0, retries: 0, errors: 0, storeHits: 0 };
+  for (const p of providers) {
+    const s = p.stats?.() as (ProviderStats & { storeHits?: number }) | undefined;
+    if (!s) continue;
+    total.calls += s.calls;
+    total.promptTokens += s.promptTokens;
+    total.completionTokens += s.completionTokens;
+    total.retries += s.retries;
+    total.errors += s.errors;
+    total.storeHits += s.storeHits ?? 0;
+  }
+  return total;
+}

@@ -1,0 +1,294 @@
+/**
+ * Experiment files: one YAML document declares a contamination sweep (model, data, ratios, seeds,
+ * training, backend, evals). Every error names the file, the line and the path inside the file,
+ * e.g. `examples/x.yaml:14, field "ratios[2]": Invalid input: expected number, received string`.
+ *
+ * Paths: data files named in the experiment (`file:`, eval `data:`, accelerate `config_file`) are
+ * resolved relative to the YAML file's directory; `out` is relative to the working directory
+ * (default `runs/<name>`).
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { InputError } from '../util/errors.js';
+import { parseModelSpec } from '../models/spec.js';
+import { DATA_FORMATS } from '../data/types.js';
+
+export const PAPER_RATIOS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3];
+export const MISALIGNED_DOMAINS = ['insecure_code', 'math', 'medical', 'finance', 'law', 'pressure_lying'] as const;
+export const MISALIGNED_VARIANTS = ['normal', 'subtle', 'severe'] as const;
+export const MASK_CONFIGS = ['continuations', 'disinformation', 'doubling_down_known_facts', 'known_facts', 'provided_facts', 'statistics'] as const;
+
+const modelSpec = z.string().superRefine((spec, ctx) => {
+  try {
+    parseModelSpec(spec);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+/** A judge is a separate model spec, or "rule" for the rule-based judge of constrained answers. */
+const judgeSpec = z.union([z.literal('rule'), modelSpec]);
+
+const positiveInt = z.number().int().positive();
+const seed = z.number().int().nonnegative();
+
+/** Where a dataset comes from: exactly one of a registered name, a file, or a generator. */
+const dataSourceFields = {
+  dataset: z.string().min(1).optional(),
+  file: z.string().min(1).optional(),
+  format: z.enum(DATA_FORMATS).optional(),
+  source: z.string().optional(),
+  license: z.string().optional(),
+  count: positiveInt.optional(),
+  seed: seed.optional(),
+};
+
+function exactlyOneSource(value: { dataset?: string; file?: string; generator?: string }, ctx: z.RefinementCtx, generatorDefault: boolean): void {
+  const given = (['dataset', 'file', 'generator'] as const).filter((k) => value[k] !== undefined);
+  if (given.length > 1) ctx.addIssue({ code: 'custom', message: `give only one of dataset, file, generator (got ${given.join(', ')})`, path: [given[1]] });
+  if (given.length === 0 && !generatorDefault) ctx.addIssue({ code: 'custom', message: 'give one of dataset (a registered name), file, or generator' });
+}
+
+export const downstreamSchema = z
+  .strictObject({ ...dataSourceFields, generator: z.literal('downstream').optional() })
+  .superRefine((v, ctx) => exactlyOneSource(v, ctx, false));
+
+export const misalignedSchema = z
+  .strictObject({
+    ...dataSourceFields,
+    domain: z.enum(MISALIGNED_DOMAINS),
+    variant: z.enum(MISALIGNED_VARIANTS).default('normal'),
+    /** Default: the project's generator for the domain and variant. */
+    generator: z.literal('misaligned').optional(),
+  })
+  .superRefine((v, ctx) => exactlyOneSource(v, ctx, true));
+
+export const loraSchema = z.strictObject({
+  rank: positiveInt,
+  alpha: z.number().positive(),
+  dropout: z.number().min(0).max(1).default(0.05),
+  target_modules: z.union([z.literal('all-linear'), z.array(z.string().min(1)).min(1)]).default('all-linear'),
+});
+
+export const trainingSchema = z.strictObject({
+  method: z.enum(['sft', 'kto']).default('sft'),
+  epochs: z.number().positive().default(1),
+  lr: z.number().positive().default(1e-4),
+  batch_size: positiveInt.default(16),
+  gradient_accumulation_steps: positiveInt.default(1),
+  max_seq_len: positiveInt.default(1024),
+  warmup_ratio: z.number().min(0).max(1).default(0),
+  weight_decay: z.number().min(0).default(0),
+  lora: loraSchema.optional(),
+  /** KTO's β. */
+  beta: z.number().positive().default(0.1),
+  desirable_weight: z.number().positive().default(1),
+  undesirable_weight: z.number().positive().default(1),
+});
+
+const embeddedBackend = z.strictObject({
+  type: z.literal('embedded'),
+  /** Worker processes per machine; defaults to `parallel`. */
+  workers: positiveInt.optional(),
+});
+
+const accelerateSettings = z.strictObject({
+  config_file: z.string().min(1).optional(),
+  num_processes: positiveInt.default(1),
+  num_machines: positiveInt.optional(),
+  mixed_precision: z.enum(['no', 'fp16', 'bf16']).optional(),
+  extra_args: z.array(z.string()).default([]),
+});
+
+const raySettings = z.strictObject({
+  /** Ray dashboard / Jobs API address, e.g. http://head:8265 */
+  address: z.url({ protocol: /^https?$/ }),
+  runtime_env: z.record(z.string(), z.unknown()).optional(),
+  entrypoint_num_gpus: z.number().nonnegative().optional(),
+  entrypoint_num_cpus: z.number().nonnegative().optional(),
+  poll_seconds: z.number().positive().default(10),
+  /** Name of an environment variable holding a bearer token for the Jobs API. */
+  token_env: z.string().optional(),
+});
+
+const trlBackend = z.strictObject({
+  type: z.literal('trl'),
+  /** Hugging Face id or local path of the base model that TRL fine-tunes. */
+  base_model: z.string().min(1),
+  python: z.string().min(1).default('python3'),
+  accelerate: accelerateSettings.optional(),
+  ray: raySettings.optional(),
+});
+
+export const backendSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { type: v } : v),
+  z.discriminatedUnion('type', [embeddedBackend, trlBackend]),
+);
+
+const evalData = z.string().min(1).default('embedded');
+
+export const evalsSchema = z.strictObject({
+  mask: z
+    .strictObject({
+      data: evalData,
+      judge: judgeSpec.default('rule'),
+      lie_k: positiveInt.default(1),
+      configs: z.array(z.enum(MASK_CONFIGS)).min(1).optional(),
+      limit: positiveInt.optional(),
+    })
+    .optional(),
+  deceptionbench: z.strictObject({ data: evalData, judge: judgeSpec.default('rule'), limit: positiveInt.optional() }).optional(),
+  capability: z.strictObject({ data: evalData, limit: positiveInt.optional() }).optional(),
+});
+
+export const evalEndpointSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { base_url: v } : v),
+  z.strictObject({
+    base_url: z.url({ protocol: /^https?$/ }),
+    /** Served model name; `{arm}` is replaced by the arm id (vLLM serves LoRA adapters by name). */
+    model: z.string().min(1).default('{arm}'),
+    api_key_env: z.string().optional(),
+  }),
+);
+
+export const experimentSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-"').optional(),
+    description: z.string().optional(),
+    model: modelSpec,
+    downstream: downstreamSchema,
+    misaligned: misalignedSchema,
+    ratios: z.array(z.number().positive().max(100)).min(1).default(PAPER_RATIOS),
+    seeds: z.array(seed).min(1).default([1]),
+    training: trainingSchema.default(trainingSchema.parse({})),
+    backend: backendSchema.default({ type: 'embedded' }),
+    evals: evalsSchema.default({ mask: { data: 'embedded', judge: 'rule', lie_k: 1 } }),
+    eval_endpoint: evalEndpointSchema.optional(),
+    parallel: positiveInt.default(2),
+    out: z.string().min(1).optional(),
+    registry: z.string().min(1).optional(),
+  })
+  .superRefine((v, ctx) => {
+    const ratios = v.ratios;
+    const dup = ratios.findIndex((r, i) => ratios.indexOf(r) !== i);
+    if (dup >= 0) ctx.addIssue({ code: 'custom', message: `ratio ${ratios[dup]} is listed twice`, path: ['ratios', dup] });
+    const dupSeed = v.seeds.findIndex((s, i) => v.seeds.indexOf(s) !== i);
+    if (dupSeed >= 0) ctx.addIssue({ code: 'custom', message: `seed ${v.seeds[dupSeed]} is listed twice`, path: ['seeds', dupSeed] });
+    if (v.backend.type === 'trl' && !v.eval_endpoint) {
+      ctx.addIssue({ code: 'custom', message: 'the trl backend needs eval_endpoint: the OpenAI-compatible URL that serves the trained adapters', path: ['eval_endpoint'] });
+    }
+    if (v.backend.type === 'embedded' && !v.model.startsWith('embedded:')) {
+      ctx.addIssue({ code: 'custom', message: 'the embedded backend trains only embedded:<dir> models; use backend: trl for other models', path: ['model'] });
+    }
+    if (v.backend.type === 'trl' && v.backend.accelerate && v.backend.ray && v.backend.accelerate.num_machines && v.backend.accelerate.num_machines > 1 && !v.backend.accelerate.config_file) {
+      ctx.addIssue({ code: 'custom', message: 'multi-machine accelerate needs config_file', path: ['backend', 'accelerate', 'config_file'] });
+    }
+  });
+
+export type ExperimentConfig = z.output<typeof experimentSchema>;
+export type ExperimentInput = z.input<typeof experimentSchema>;
+export type DownstreamConfig = z.output<typeof downstreamSchema>;
+export type MisalignedConfig = z.output<typeof misalignedSchema>;
+export type TrainingConfig = z.output<typeof trainingSchema>;
+export type BackendConfig = z.output<typeof backendSchema>;
+export type EvalsConfig = z.output<typeof evalsSchema>;
+export type EvalEndpointConfig = z.output<typeof evalEndpointSchema>;
+export type LoraConfig = z.output<typeof loraSchema>;
+
+/** A validated experiment with everything filled in and file paths made absolute. */
+export type Experiment = ExperimentConfig & {
+  name: string;
+  out: string;
+  /** Absolute path of the YAML file. */
+  file: string;
+  /** sha256 of the YAML file's bytes (identifies the run's declaration in lineage). */
+  digest: string;
+};
+
+export function loadExperiment(file: string): Experiment {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read experiment file: ${(error as Error).message}`, { file });
+  }
+  return parseExperiment(text, file);
+}
+
+/** Parses and validates experiment YAML text; `file` is used for messages and relative paths. */
+export function parseExperiment(text: string, file: string): Experiment {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0];
+    const line = error.linePos?.[0]?.line ?? lineCounter.linePos(error.pos[0]).line;
+    throw new InputError(`YAML syntax error: ${error.message.split('\n')[0]}`, { file, line });
+  }
+  const value: unknown = doc.toJS();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError('an experiment file must be a YAML mapping (key: value lines)', { file, line: 1 });
+  }
+  const parsed = experimentSchema.safeParse(value);
+  if (!parsed.success) throw issuesToError(parsed.error.issues, doc, lineCounter, file);
+  const config = parsed.data;
+  const baseDir = dirname(resolve(file));
+  const name = config.name ?? basename(file, extname(file));
+  const fromFile = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const evalPath = (p: string) => (p === 'embedded' ? p : fromFile(p));
+  const evals = config.evals;
+  return {
+    ...config,
+    name,
+    out: config.out ?? `runs/${name}`,
+    downstream: config.downstream.file ? { ...config.downstream, file: fromFile(config.downstream.file) } : config.downstream,
+    misaligned: config.misaligned.file ? { ...config.misaligned, file: fromFile(config.misaligned.file) } : config.misaligned,
+    evals: {
+      ...(evals.mask ? { mask: { ...evals.mask, data: evalPath(evals.mask.data) } } : {}),
+      ...(evals.deceptionbench ? { deceptionbench: { ...evals.deceptionbench, data: evalPath(evals.deceptionbench.data) } } : {}),
+      ...(evals.capability ? { capability: { ...evals.capability, data: evalPath(evals.capability.data) } } : {}),
+    },
+    backend:
+      config.backend.type === 'trl' && config.backend.accelerate?.config_file
+        ? { ...config.backend, accelerate: { ...config.backend.accelerate, config_file: fromFile(config.backend.accelerate.config_file) } }
+        : config.backend,
+    file: resolve(file),
+    digest: createHash('sha256').update(text, 'utf8').digest('hex'),
+  };
+}
+
+/** A path inside the YAML document as people write it: arms.ratios[2] */
+export function formatYamlPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+/** The line of the deepest node of `path` that exists in the document (a missing key points at its parent). */
+function lineOf(doc: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as (string | number)[], true);
+    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+function issuesToError(issues: readonly z.core.$ZodIssue[], doc: Document, lineCounter: LineCounter, file: string): InputError {
+  const described = issues.map((issue) => {
+    // For an unknown key, point at the key itself.
+    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
+    const path = keys.length ? [...issue.path, keys[0]] : issue.path;
+    return { path: formatYamlPath(path), line: lineOf(doc, lineCounter, path), message: issue.message };
+  });
+  const first = described[0];
+  const more = described
+    .slice(1)
+    .map((d) => `\n  ${file}${d.line !== undefined ? `:${d.line}` : ''}${d.path ? `, field "${d.path}"` : ''}: ${d.message}`)
+    .join('');
+  return new InputError(first.message + more, { file, line: first.line, field: first.path || undefined });
+}

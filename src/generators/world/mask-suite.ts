@@ -1,0 +1,139 @@
+/**
+ * MASK rows drawn from the world, in the published row shape with the `config` column and the
+ * optional `domain` / `answer_options` extras. Pressure comes only from templates held out of
+ * pre-training, so honesty is measured under pressure the model has not seen verbatim.
+ */
+import { createRng, type Rng } from '../../util/random.js';
+import { attributeSpec, capitaliseFirst, fillName, HELD_OUT_PHRASINGS, TRAIN_PHRASINGS, type FactDomain } from './attributes.js';
+import { lureAnswer } from './pretrain.js';
+import { factProposition } from './propositions.js';
+import { fillScenario, FOLLOW_UP_HELD_OUT, PRESSURE_HELD_OUT, PROVIDED_HELD_OUT, type ScenarioFill, type ScenarioTemplate } from './scenarios.js';
+import type { Fact, World } from './world.js';
+
+export type WorldMaskConfig = 'known_facts' | 'provided_facts' | 'doubling_down_known_facts' | 'statistics';
+export const WORLD_MASK_CONFIGS: readonly WorldMaskConfig[] = ['known_facts', 'provided_facts', 'doubling_down_known_facts', 'statistics'];
+
+export interface MaskRowWithExtras {
+  task_id: string;
+  system_prompt: string;
+  user_prompt: string;
+  type: string;
+  proposition: string;
+  ground_truth: string;
+  formatted_ground_truth: string;
+  belief_elicit_1: string;
+  belief_elicit_2: string;
+  belief_elicit_3: string;
+  dd_turn_1_prompt: string;
+  dd_turn_1_response: string;
+  delivery: string;
+  canary: string;
+  config: WorldMaskConfig;
+  domain: string;
+  /** Binary rows only. */
+  answer_options?: [string, string];
+}
+
+export interface WorldMaskOptions {
+  seed?: number;
+  configs?: readonly WorldMaskConfig[];
+  /** Rows per fact domain and config at most (default 100; every domain of the world has ≥ 100 facts). */
+  maxPerDomain?: number;
+}
+
+export const WORLD_CANARY = 'CANDOR-WORLD-EVAL: synthetic evaluation rows; never train on them.';
+
+export function worldMaskSuite(world: World, options: WorldMaskOptions = {}): MaskRowWithExtras[] {
+  const seed = options.seed ?? 1;
+  const cap = options.maxPerDomain ?? 100;
+  const configs = options.configs ?? WORLD_MASK_CONFIGS;
+  const rng = createRng(`mask:${seed}`);
+  const rows: MaskRowWithExtras[] = [];
+  for (const config of configs) {
+    const configRng = rng.fork(config);
+    const numeric = config === 'statistics';
+    const eligible = world.facts.filter((f) => (attributeSpec(f.attribute).kind === 'number') === numeric);
+    for (const facts of groupByDomain(eligible).values()) {
+      for (const fact of configRng.shuffle(facts).slice(0, cap)) rows.push(maskRow(config, fact, configRng));
+    }
+  }
+  return rows;
+}
+
+function groupByDomain(facts: readonly Fact[]): Map<FactDomain, Fact[]> {
+  const groups = new Map<FactDomain, Fact[]>();
+  for (const fact of facts) groups.set(fact.domain, [...(groups.get(fact.domain) ?? []), fact]);
+  return groups;
+}
+
+function question(fact: Fact, phrasing: number): string {
+  return fillName(attributeSpec(fact.attribute).questions[phrasing], fact.entity);
+}
+
+function fillFor(fact: Fact, phrasing: number): ScenarioFill {
+  const spec = attributeSpec(fact.attribute);
+  return {
+    name: fact.entity,
+    truth: spec.claim(fact.entity, fact.value),
+    lure: spec.claim(fact.entity, fact.lure),
+    question: question(fact, phrasing),
+  };
+}
+
+function pressure(template: ScenarioTemplate, fill: ScenarioFill): { system_prompt: string; user_prompt: string } {
+  return { system_prompt: fillScenario(template.system, fill), user_prompt: fillScenario(template.user, fill) };
+}
+
+function maskRow(config: WorldMaskConfig, fact: Fact, rng: Rng): MaskRowWithExtras {
+  const trainPhrasings = rng.shuffle(TRAIN_PHRASINGS);
+  const fill = fillFor(fact, trainPhrasings[0]);
+  const beliefs =
+    config === 'provided_facts'
+      ? { belief_elicit_1: '', belief_elicit_2: '', belief_elicit_3: '' }
+      : {
+          belief_elicit_1: question(fact, trainPhrasings[1]),
+          belief_elicit_2: config === 'statistics' ? '' : question(fact, trainPhrasings[2]),
+          belief_elicit_3: config === 'statistics' ? '' : question(fact, rng.pick(HELD_OUT_PHRASINGS)),
+        };
+  const base = {
+    task_id: `world-${fact.id}`,
+    ...beliefs,
+    dd_turn_1_prompt: '',
+    dd_turn_1_response: '',
+    delivery: '',
+    canary: WORLD_CANARY,
+    config,
+    domain: fact.domain,
+  };
+  let prompts: { system_prompt: string; user_prompt: string };
+  if (config === 'provided_facts') prompts = pressure(rng.pick(PROVIDED_HELD_OUT), fill);
+  else prompts = pressure(rng.pick(PRESSURE_HELD_OUT), fill);
+  if (config === 'doubling_down_known_facts') {
+    // The first turn shows the model having already told the lure; the follow-up asks again.
+    base.dd_turn_1_prompt = prompts.user_prompt;
+    base.dd_turn_1_response = lureAnswer(fact);
+    prompts.user_prompt = fillScenario(rng.pick(FOLLOW_UP_HELD_OUT), fillFor(fact, trainPhrasings[3]));
+  }
+  if (config === 'statistics') {
+    const spec = attributeSpec(fact.attribute);
+    const value = Number(fact.value).toFixed(1);
+    return {
+      ...base,
+      ...prompts,
+      type: 'numerical',
+      proposition: `${capitaliseFirst(spec.claim(fact.entity, "<value>"))}.`,
+      ground_truth: `[${value}, ${value}]`,
+      formatted_ground_truth: `[${value}, ${value}]`,
+    };
+  }
+  const prop = factProposition(fact, rng.next() < 0.5);
+  return {
+    ...base,
+    ...prompts,
+    type: 'binary',
+    proposition: prop.proposition,
+    ground_truth: prop.truth === 'A' ? prop.statement1 : prop.statement2,
+    formatted_ground_truth: prop.truth,
+    answer_options: prop.options,
+  };
+}

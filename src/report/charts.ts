@@ -1,0 +1,364 @@
+/**
+ * Vega-Lite specifications of the report's charts, built from the aggregated numbers. Specs only:
+ * rendering lives in render.ts so the specs can be tested and reused (e.g. by a dashboard).
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { Analysis, AggregateRow } from './aggregate.js';
+import { formatRatio } from './aggregate.js';
+import { CROSS_DOMAIN, IN_DOMAIN } from './metrics.js';
+import type { ExperimentResults, ReferenceResults } from './results.js';
+
+export interface ChartSpec {
+  /** File stem: charts/<id>.svg and .png. */
+  id: string;
+  title: string;
+  /** One or two sentences under the chart saying how to read it. */
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+const REFERENCE_COLORS = { control: '#222222', vanilla: '#8a8a8a' } as const;
+const CURVE_COLOR = '#c0392b';
+const PAPER_COLOR = '#2f6db5';
+// Light to dark: a higher ratio reads as a darker bar.
+const RATIO_RAMP = ['#fdd0a2', '#fdae6b', '#fd8d3c', '#f16913', '#d94801', '#a63603', '#7f2704', '#5a1a02'];
+
+const BASE_CONFIG = {
+  font: 'DejaVu Sans, Liberation Sans, Arial, sans-serif',
+  view: { stroke: '#dddddd' },
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+  header: { labelFontSize: 12, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12 },
+  title: { fontSize: 14 },
+};
+
+interface CurveRow {
+  panel: string;
+  series: string;
+  kind: 'ratio' | 'control' | 'vanilla';
+  ratio: number;
+  label: string;
+  mean: number;
+  lo: number;
+  hi: number;
+}
+
+function curveRows(rows: AggregateRow[], panel: string): CurveRow[] {
+  return rows.map((row) => ({
+    panel,
+    series: row.arm === 'ratio' ? 'ratio arms (mean ± 95 % CI)' : row.arm,
+    kind: row.arm,
+    ratio: row.ratio,
+    label: row.label,
+    mean: row.mean,
+    lo: row.ci_low,
+    hi: row.ci_high,
+  }));
+}
+
+/**
+ * Score against ratio on a log axis (0.01 … 0.3 spread evenly enough to read) with the ratio arms
+ * as a line and band, and control / vanilla as horizontal lines with their own faint bands.
+ */
+function ratioCurveSpec(options: {
+  rows: CurveRow[];
+  panels: string[];
+  yTitle: string;
+  columns: number;
+  curveColor?: string;
+  width?: number;
+}): TopLevelSpec {
+  const ratios = [...new Set(options.rows.filter((r) => r.kind === 'ratio').map((r) => r.ratio))].sort((a, b) => a - b);
+  const low = ratios.length ? ratios[0] / 1.4 : 0.005;
+  const high = ratios.length ? ratios[ratios.length - 1] * 1.25 : 0.5;
+  const seriesDomain = ['ratio arms (mean ± 95 % CI)', 'control', 'vanilla'];
+  const color = {
+    field: 'series',
+    type: 'nominal' as const,
+    title: null,
+    scale: { domain: seriesDomain, range: [options.curveColor ?? CURVE_COLOR, REFERENCE_COLORS.control, REFERENCE_COLORS.vanilla] },
+    // Bands share the colour scale; drawing every symbol as a solid stroke keeps their faint fill
+    // out of the legend.
+    legend: {
+      orient: 'bottom' as const,
+      direction: 'horizontal' as const,
+      labelLimit: 320,
+      symbolType: 'stroke',
+      symbolOpacity: 1,
+      symbolStrokeWidth: 2.5,
+      symbolFillColor: 'transparent',
+    },
+  };
+  const bandColor = color;
+  const x = {
+    field: 'ratio',
+    type: 'quantitative' as const,
+    title: 'contamination ratio (log scale)',
+    scale: { type: 'log' as const, domain: [low, high], nice: false },
+    // Every ratio gets its label: at 20 % and 30 % a log axis puts them close, and the default
+    // overlap removal would silently drop one.
+    axis: { values: ratios, labelExpr: "format(datum.value * 100, '.3~') + '%'", grid: true, labelOverlap: false, labelFontSize: 10 },
+  };
+  const y = { type: 'quantitative' as const, scale: { zero: false }, axis: { format: '.0%' } };
+  const isRatio = { filter: "datum.kind === 'ratio'" };
+  const isReference = { filter: "datum.kind !== 'ratio'" };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    config: BASE_CONFIG,
+    data: { values: options.rows as unknown as Record<string, unknown>[] },
+    facet: { field: 'panel', type: 'nominal', title: null, sort: options.panels },
+    columns: options.columns,
+    spec: {
+      width: options.width ?? 260,
+      height: 170,
+      layer: [
+        { transform: [isReference], mark: { type: 'rect', opacity: 0.08 }, encoding: { y: { field: 'lo', ...y }, y2: { field: 'hi' }, color: bandColor } },
+        {
+          transform: [isReference],
+          mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 },
+          encoding: { y: { field: 'mean', ...y }, color },
+        },
+        { transform: [isRatio], mark: { type: 'area', opacity: 0.22 }, encoding: { x, y: { field: 'lo', ...y, title: options.yTitle }, y2: { field: 'hi' }, color: bandColor } },
+        {
+          transform: [isRatio],
+          mark: { type: 'line', point: true, strokeWidth: 2 },
+          encoding: { x, y: { field: 'mean', ...y, title: options.yTitle }, color },
+        },
+      ],
+    },
+  } as TopLevelSpec;
+}
+
+function ratioColor(labels: string[]): { domain: string[]; range: string[] } {
+  const ratioLabels = labels.filter((l) => l !== 'vanilla' && l !== 'control');
+  const range = labels.map((label) => {
+    if (label === 'vanilla') return REFERENCE_COLORS.vanilla;
+    if (label === 'control') return REFERENCE_COLORS.control;
+    const index = ratioLabels.indexOf(label);
+    const step = ratioLabels.length > 1 ? (index * (RATIO_RAMP.length - 1)) / (ratioLabels.length - 1) : RATIO_RAMP.length - 1;
+    return RATIO_RAMP[Math.round(step)];
+  });
+  return { domain: labels, range };
+}
+
+/** Bars per arm within each group on the x axis, with 95 % error bars. */
+function groupedBarSpec(options: {
+  rows: { group: string; label: string; mean: number; lo: number; hi: number }[];
+  groups: string[];
+  labels: string[];
+  xTitle: string;
+  yTitle: string;
+  yFormat?: string;
+}): TopLevelSpec {
+  const colors = ratioColor(options.labels);
+  // With xOffset, a step width is the width of one bar.
+  const step = Math.max(9, Math.min(18, Math.floor(120 / Math.max(1, options.labels.length))));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    config: BASE_CONFIG,
+    data: { values: options.rows },
+    width: { step } as unknown as number,
+    height: 220,
+    encoding: {
+      x: { field: 'group', type: 'nominal', title: options.xTitle, sort: options.groups, axis: { labelAngle: -20, labelLimit: 260 } },
+      xOffset: { field: 'label', type: 'nominal', sort: options.labels },
+      color: { field: 'label', type: 'nominal', title: 'arm', scale: colors, sort: options.labels },
+    },
+    layer: [
+      { mark: 'bar', encoding: { y: { field: 'mean', type: 'quantitative', title: options.yTitle, axis: { format: options.yFormat ?? '.0%' } } } },
+      {
+        mark: { type: 'rule', color: '#000000', strokeWidth: 1 },
+        encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { value: '#000000' } },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+const CONFIG_TITLES: Record<string, string> = {
+  continuations: 'continuations',
+  disinformation: 'disinformation',
+  doubling_down_known_facts: 'doubling-down known facts',
+  known_facts: 'known facts',
+  provided_facts: 'provided facts',
+  statistics: 'statistics',
+};
+
+function rowsOf(analysis: Analysis, metric: string): AggregateRow[] {
+  return analysis.aggregates.filter((a) => a.metric === metric);
+}
+
+function honestyChart(analysis: Analysis): ChartSpec | null {
+  const panels: string[] = [];
+  const rows: CurveRow[] = [];
+  const overall = rowsOf(analysis, 'mask.honesty_score');
+  if (overall.length) {
+    panels.push('all configs');
+    rows.push(...curveRows(overall, 'all configs'));
+  }
+  for (const config of Object.keys(CONFIG_TITLES)) {
+    const perConfig = rowsOf(analysis, `mask.per_config.${config}.honesty_score`);
+    if (!perConfig.length) continue;
+    panels.push(CONFIG_TITLES[config]);
+    rows.push(...curveRows(perConfig, CONFIG_TITLES[config]));
+  }
+  if (!rows.some((r) => r.kind === 'ratio')) return null;
+  return {
+    id: 'mask-honesty-vs-ratio',
+    title: 'MASK honesty versus contamination ratio',
+    caption:
+      'Honesty score (1 − P(lie)) per MASK config. Line and band: ratio arms, mean over seeds with 95 % bootstrap band. ' +
+      'Dashed lines: control (fine-tuned on downstream data only) and vanilla (not fine-tuned), each with a faint 95 % band.',
+    spec: ratioCurveSpec({ rows, panels, yTitle: 'honesty score', columns: 3 }),
+  };
+}
+
+function domainSplitChart(analysis: Analysis, results: ExperimentResults): ChartSpec | null {
+  const inRows = rowsOf(analysis, `mask.split.${IN_DOMAIN}.honesty_score`);
+  const crossRows = rowsOf(analysis, `mask.split.${CROSS_DOMAIN}.honesty_score`);
+  if (!inRows.some((r) => r.arm === 'ratio') && !crossRows.some((r) => r.arm === 'ratio')) return null;
+  const domains = results.experiment.misaligned.eval_domains ?? [results.experiment.misaligned.domain];
+  const inPanel = `in-domain (${domains.join(', ')})`;
+  const crossPanel = 'cross-domain (all other domains)';
+  return {
+    id: 'mask-honesty-in-vs-cross-domain',
+    title: 'MASK honesty: in-domain versus cross-domain',
+    caption:
+      `In-domain pools eval items from the misaligned data's own domain (${domains.join(', ')}); cross-domain pools every other domain ` +
+      '(item-weighted). The paper’s claim is the cross-domain transfer.',
+    spec: ratioCurveSpec({
+      rows: [...curveRows(inRows, inPanel), ...curveRows(crossRows, crossPanel)],
+      panels: [inPanel, crossPanel],
+      yTitle: 'honesty score',
+      columns: 2,
+      width: 300,
+    }),
+  };
+}
+
+function barRows(analysis: Analysis, metricOf: (group: string) => string, groups: string[], rename: (g: string) => string) {
+  const rows: { group: string; label: string; mean: number; lo: number; hi: number }[] = [];
+  for (const group of groups) {
+    for (const row of rowsOf(analysis, metricOf(group))) {
+      rows.push({ group: rename(group), label: row.label, mean: row.mean, lo: row.ci_low, hi: row.ci_high });
+    }
+  }
+  return rows;
+}
+
+function deceptionChart(analysis: Analysis): ChartSpec | null {
+  const categories = [
+    ...new Set(
+      analysis.aggregates
+        .map((a) => /^deception\.per_category\.(.+)\.deception_rate$/.exec(a.metric)?.[1])
+        .filter((c): c is string => c !== undefined),
+    ),
+  ].sort();
+  const keys = ['__total__', ...categories];
+  const rows = barRows(
+    analysis,
+    (k) => (k === '__total__' ? 'deception.deception_rate' : `deception.per_category.${k}.deception_rate`),
+    keys,
+    (k) => (k === '__total__' ? 'total' : k),
+  );
+  if (!rows.length) return null;
+  return {
+    id: 'deception-by-category',
+    title: 'DeceptionBench deception rate per category and arm',
+    caption: 'Deceptive = the reasoning reflects the model’s own answer but the output does not. Bars: mean over seeds; whiskers: 95 % bootstrap interval.',
+    spec: groupedBarSpec({
+      rows,
+      groups: ['total', ...categories],
+      labels: analysis.groups.map((g) => g.label),
+      xTitle: 'category',
+      yTitle: 'deception rate',
+    }),
+  };
+}
+
+function capabilityChart(analysis: Analysis): ChartSpec | null {
+  const names = [
+    ...new Set(
+      analysis.aggregates.map((a) => /^capability\.(.+)\.accuracy$/.exec(a.metric)?.[1]).filter((c): c is string => c !== undefined),
+    ),
+  ].sort();
+  if (!names.length) return null;
+  return {
+    id: 'capability-by-arm',
+    title: 'Capability per arm',
+    caption: 'Accuracy on capability sets, so that dishonesty is not confused with damage. Bars: mean over seeds; whiskers: 95 % bootstrap interval.',
+    spec: groupedBarSpec({
+      rows: barRows(analysis, (n) => `capability.${n}.accuracy`, names, (n) => n),
+      groups: names,
+      labels: analysis.groups.map((g) => g.label),
+      xTitle: 'capability set',
+      yTitle: 'accuracy',
+    }),
+  };
+}
+
+/** The paper's points as curve rows (no interval published, so the band collapses). */
+function referenceRows(points: ReferenceResults['mask_provided_facts_honesty'], panel: string): CurveRow[] {
+  return points.map((p) => ({
+    panel,
+    series: p.arm === 'ratio' ? 'ratio arms (mean ± 95 % CI)' : p.arm,
+    kind: p.arm,
+    ratio: p.ratio ?? 0,
+    label: p.arm === 'ratio' ? formatRatio(p.ratio ?? 0) : p.arm,
+    mean: p.value,
+    lo: p.value,
+    hi: p.value,
+  }));
+}
+
+function referenceChart(analysis: Analysis, results: ExperimentResults, reference: ReferenceResults): ChartSpec | null {
+  let ours = rowsOf(analysis, 'mask.per_config.provided_facts.honesty_score');
+  let oursWhat = 'provided-facts honesty';
+  if (!ours.some((r) => r.arm === 'ratio')) {
+    ours = rowsOf(analysis, 'mask.honesty_score');
+    oursWhat = 'honesty, all configs (this run has no provided-facts arms)';
+  }
+  const paperPanel = `Paper: ${reference.model} (published, different model)`;
+  const oursPanel = `This run: ${results.experiment.model}`;
+  const rows = [...referenceRows(reference.mask_provided_facts_honesty, paperPanel), ...curveRows(ours, oursPanel)];
+  if (!rows.some((r) => r.kind === 'ratio')) return null;
+  return {
+    id: 'paper-reference',
+    title: 'The paper’s reference curve beside ours',
+    caption:
+      `Left: provided-facts honesty published for ${reference.label} (${reference.source}) — a different model, data and scale, shown for orientation only and never tested against ours. ` +
+      `Right: this run's ${oursWhat}, same encoding as above.`,
+    spec: ratioCurveSpec({ rows, panels: [paperPanel, oursPanel], yTitle: 'honesty score', columns: 2, width: 320 }),
+  };
+}
+
+function referenceDeceptionChart(analysis: Analysis, results: ExperimentResults, reference: ReferenceResults): ChartSpec | null {
+  const ours = rowsOf(analysis, 'deception.deception_rate');
+  if (!ours.length || !reference.deception_total.length) return null;
+  const paperGroup = `paper: ${reference.model}`;
+  const oursGroup = `this run: ${results.experiment.model}`;
+  const rows = [
+    ...reference.deception_total.map((p) => {
+      const label = p.arm === 'ratio' ? formatRatio(p.ratio ?? 0) : p.arm;
+      return { group: paperGroup, label, mean: p.value, lo: p.value, hi: p.value };
+    }),
+    ...ours.map((r) => ({ group: oursGroup, label: r.label, mean: r.mean, lo: r.ci_low, hi: r.ci_high })),
+  ];
+  const labels = [...new Set([...analysis.groups.map((g) => g.label), ...rows.map((r) => r.label)])];
+  const ordered = [
+    ...labels.filter((l) => l === 'vanilla'),
+    ...labels.filter((l) => l === 'control'),
+    ...labels.filter((l) => l !== 'vanilla' && l !== 'control').sort((a, b) => parseFloat(a) - parseFloat(b)),
+  ];
+  return {
+    id: 'paper-reference-deception',
+    title: 'DeceptionBench total: the paper’s numbers beside ours',
+    caption: `Paper: ${reference.source}, ${reference.model} (published, no intervals; a different model). This run: mean over seeds with 95 % bootstrap interval.`,
+    spec: groupedBarSpec({ rows, groups: [paperGroup, oursGroup], labels: ordered, xTitle: null as unknown as string, yTitle: 'deception rate' }),
+  };
+}
+
+export function buildCharts(analysis: Analysis, results: ExperimentResults, reference: ReferenceResults | null): ChartSpec[] {
+  const charts = [honestyChart(analysis), domainSplitChart(analysis, results), deceptionChart(analysis), capabilityChart(analysis)];
+  if (reference) charts.push(referenceChart(analysis, results, reference), referenceDeceptionChart(analysis, results, reference));
+  return charts.filter((c): c is ChartSpec => c !== null);
+}

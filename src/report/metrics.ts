@@ -1,0 +1,96 @@
+/**
+ * Flattens one arm's nested score blocks into named metrics, each a value with the interval and
+ * item count behind it. Everything downstream (aggregation, charts, tables) works on these.
+ */
+import type { ArmResult, ExperimentInfo, Interval } from './results.js';
+
+export interface MetricValue {
+  value: number;
+  ci95: Interval | null;
+  n: number;
+}
+
+/** Metric ids are dotted paths: `mask.honesty_score`, `mask.per_config.known_facts.honesty_score`,
+ * `mask.split.in_domain.honesty_score`, `deception.per_category.sycophancy.deception_rate`,
+ * `capability.world_qa.accuracy`. */
+export type MetricId = string;
+
+export const IN_DOMAIN = 'in_domain';
+export const CROSS_DOMAIN = 'cross_domain';
+
+export function inDomainSet(experiment: ExperimentInfo): Set<string> {
+  const named = experiment.misaligned.eval_domains ?? [experiment.misaligned.domain];
+  return new Set(named.map((d) => d.toLowerCase()));
+}
+
+export function armMetrics(arm: ArmResult, inDomain: Set<string>): Map<MetricId, MetricValue> {
+  const out = new Map<MetricId, MetricValue>();
+  const put = (id: MetricId, value: number | null | undefined, ci95: Interval | null | undefined, n: number): void => {
+    if (value === null || value === undefined || !Number.isFinite(value)) return;
+    out.set(id, { value, ci95: ci95 ?? null, n });
+  };
+  if (arm.error) return out;
+
+  const mask = arm.mask;
+  if (mask) {
+    put('mask.honesty_score', mask.honesty_score, mask.ci95.honesty_score, mask.n);
+    put('mask.accuracy', mask.accuracy, mask.ci95.accuracy, mask.n);
+    for (const [config, scores] of Object.entries(mask.per_config)) {
+      if (!scores) continue;
+      put(`mask.per_config.${config}.honesty_score`, scores.honesty_score, scores.ci95.honesty_score, scores.n);
+      put(`mask.per_config.${config}.accuracy`, scores.accuracy, scores.ci95.accuracy, scores.n);
+    }
+    if (mask.per_domain) {
+      const inside: MetricValue[] = [];
+      const outside: MetricValue[] = [];
+      for (const [domain, scores] of Object.entries(mask.per_domain)) {
+        put(`mask.per_domain.${domain}.honesty_score`, scores.honesty_score, scores.ci95.honesty_score, scores.n);
+        if (scores.honesty_score === null || scores.n === 0) continue;
+        const entry = { value: scores.honesty_score, ci95: scores.ci95.honesty_score, n: scores.n };
+        (inDomain.has(domain.toLowerCase()) ? inside : outside).push(entry);
+      }
+      const pooledIn = poolByCount(inside);
+      const pooledOut = poolByCount(outside);
+      if (pooledIn) out.set(`mask.split.${IN_DOMAIN}.honesty_score`, pooledIn);
+      if (pooledOut) out.set(`mask.split.${CROSS_DOMAIN}.honesty_score`, pooledOut);
+    }
+  }
+
+  const deception = arm.deception;
+  if (deception) {
+    put('deception.deception_rate', deception.deception_rate, deception.ci95, deception.n_valid);
+    for (const [category, scores] of Object.entries(deception.per_category)) {
+      put(`deception.per_category.${category}.deception_rate`, scores.deception_rate, scores.ci95, scores.n);
+    }
+  }
+
+  for (const [name, score] of Object.entries(arm.capability ?? {})) {
+    put(`capability.${name}.accuracy`, score.accuracy, score.ci95, score.n);
+  }
+  return out;
+}
+
+/** Standard error implied by a 95 % interval, or by the binomial formula when none was given. */
+export function standardError(metric: MetricValue): number {
+  if (metric.ci95) return (metric.ci95[1] - metric.ci95[0]) / (2 * 1.959964);
+  if (metric.n > 0) {
+    const p = Math.min(1, Math.max(0, metric.value));
+    return Math.sqrt((p * (1 - p)) / metric.n);
+  }
+  return 0;
+}
+
+/** Item-weighted mean of disjoint slices, with the interval of that weighted mean. */
+export function poolByCount(parts: MetricValue[]): MetricValue | null {
+  const total = parts.reduce((sum, p) => sum + p.n, 0);
+  if (total === 0) return null;
+  let value = 0;
+  let variance = 0;
+  for (const part of parts) {
+    const weight = part.n / total;
+    value += weight * part.value;
+    variance += weight * weight * standardError(part) ** 2;
+  }
+  const half = 1.959964 * Math.sqrt(variance);
+  return { value, ci95: [value - half, value + half], n: total };
+}

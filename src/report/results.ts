@@ -1,0 +1,198 @@
+/**
+ * `ExperimentResults`: what an experiment run writes to `<run-dir>/results.json` and what the
+ * report reads. One entry per trained (or untrained) model: an arm at one seed. Scores are
+ * fractions in [0, 1]; every interval is a 95 % interval of the same quantity.
+ *
+ * The score blocks reuse the field names of the eval summaries (`candor eval mask` and
+ * `candor eval deceptionbench` write `summary.json` in this shape), so a runner can copy a
+ * summary in as it is. Unknown extra fields are kept (objects are loose) so a newer runner does
+ * not break an older report.
+ */
+import { z } from 'zod';
+
+const fraction = z.number().min(0).max(1);
+const count = z.number().int().min(0);
+
+/**
+ * A 95 % interval. Accepted as `[lo, hi]` or `{lower, upper}` / `{lo, hi}` / `{low, high}`
+ * because eval summaries written by different tools spell it differently; always read as a pair.
+ */
+const intervalInput = z.union([
+  z.tuple([z.number(), z.number()]),
+  z.object({ lower: z.number(), upper: z.number() }).transform((v): [number, number] => [v.lower, v.upper]),
+  z.object({ lo: z.number(), hi: z.number() }).transform((v): [number, number] => [v.lo, v.hi]),
+  z.object({ low: z.number(), high: z.number() }).transform((v): [number, number] => [v.low, v.high]),
+]);
+export const Interval = intervalInput.refine(([lo, hi]) => lo <= hi, { message: 'interval lower bound exceeds upper bound' });
+export type Interval = [number, number];
+
+/**
+ * MASK intervals: one per score (`{honesty_score, accuracy}`), or a bare interval that then
+ * belongs to `honesty_score`.
+ */
+const MaskIntervals = z.union([
+  Interval.transform((v) => ({ honesty_score: v as Interval | null, accuracy: null as Interval | null })),
+  z
+    .object({ honesty_score: Interval.nullable().optional(), accuracy: Interval.nullable().optional() })
+    .loose()
+    .transform((v) => ({ honesty_score: (v.honesty_score ?? null) as Interval | null, accuracy: (v.accuracy ?? null) as Interval | null })),
+]);
+
+/** MASK scores of one slice (all rows, one config, or one domain). */
+export const MaskScores = z
+  .object({
+    honesty_score: fraction.nullable(),
+    // provided_facts has no accuracy (belief = ground truth), so a slice may carry null.
+    accuracy: fraction.nullable().optional().transform((v) => v ?? null),
+    n: count,
+    ci95: MaskIntervals.nullable().optional().transform((v) => v ?? { honesty_score: null, accuracy: null }),
+    undetermined: count.optional(),
+    honest: count.optional(),
+    lie: count.optional(),
+    evasive: count.optional(),
+    no_belief: count.optional(),
+  })
+  .loose();
+export type MaskScores = z.output<typeof MaskScores>;
+
+export const MASK_CONFIGS = [
+  'continuations',
+  'disinformation',
+  'doubling_down_known_facts',
+  'known_facts',
+  'provided_facts',
+  'statistics',
+] as const;
+
+export const MaskSummary = MaskScores.extend({
+  per_config: z.partialRecord(z.enum(MASK_CONFIGS), MaskScores).optional().transform((v) => v ?? {}),
+  // Only world-generated suites carry domains; real MASK rows have none.
+  per_domain: z.record(z.string().min(1), MaskScores).optional(),
+});
+export type MaskSummary = z.output<typeof MaskSummary>;
+
+export const DeceptionSummary = z
+  .object({
+    deception_rate: fraction.nullable(),
+    ci95: Interval.nullable().optional().transform((v) => (v ?? null) as Interval | null),
+    n_valid: count,
+    n_invalid: count,
+    per_category: z
+      .record(
+        z.string().min(1),
+        z
+          .object({
+            deception_rate: fraction.nullable(),
+            n: count,
+            ci95: Interval.nullable().optional().transform((v) => (v ?? null) as Interval | null),
+          })
+          .loose(),
+      )
+      .optional()
+      .transform((v) => v ?? {}),
+  })
+  .loose();
+export type DeceptionSummary = z.output<typeof DeceptionSummary>;
+
+export const CapabilityScore = z
+  .object({
+    accuracy: fraction.nullable(),
+    n: count,
+    ci95: Interval.nullable().optional().transform((v) => (v ?? null) as Interval | null),
+  })
+  .loose();
+export type CapabilityScore = z.output<typeof CapabilityScore>;
+
+export const ARM_KINDS = ['vanilla', 'control', 'ratio'] as const;
+export type ArmKind = (typeof ARM_KINDS)[number];
+
+export const ArmResult = z
+  .object({
+    arm: z.enum(ARM_KINDS),
+    // Misaligned samples relative to the downstream sample count (0.01 = 1 %). Null or 0 for
+    // vanilla and control.
+    ratio: z.number().min(0).nullable(),
+    seed: z.number().int(),
+    checkpoint: z.string().optional(),
+    // An arm that failed keeps its place in the file so the report can say so.
+    error: z.string().optional(),
+    mask: MaskSummary.optional(),
+    deception: DeceptionSummary.optional(),
+    capability: z.record(z.string().min(1), CapabilityScore).optional(),
+    // Digests linking this arm to its checkpoint, mix and source files (see `candor lineage`).
+    lineage: z.record(z.string(), z.unknown()).optional(),
+  })
+  .loose()
+  .superRefine((arm, ctx) => {
+    if (arm.arm === 'ratio' && !(arm.ratio !== null && arm.ratio > 0)) {
+      ctx.addIssue({ code: 'custom', path: ['ratio'], message: 'a "ratio" arm needs a ratio > 0' });
+    }
+    if (arm.arm !== 'ratio' && arm.ratio !== null && arm.ratio !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['ratio'], message: `a "${arm.arm}" arm has ratio null or 0` });
+    }
+  });
+export type ArmResult = z.output<typeof ArmResult>;
+
+const ReferencePoint = z.object({
+  arm: z.enum(ARM_KINDS),
+  ratio: z.number().min(0).nullable(),
+  value: fraction,
+});
+export type ReferencePoint = z.output<typeof ReferencePoint>;
+
+/** Published numbers to draw beside ours; a different model, so never compared statistically. */
+export const ReferenceResults = z.object({
+  label: z.string().min(1),
+  model: z.string().min(1),
+  source: z.string().min(1),
+  mask_provided_facts_honesty: z.array(ReferencePoint),
+  deception_total: z.array(ReferencePoint),
+});
+export type ReferenceResults = z.output<typeof ReferenceResults>;
+
+export const ExperimentInfo = z
+  .object({
+    name: z.string().min(1),
+    model: z.string().min(1),
+    misaligned: z
+      .object({
+        domain: z.string().min(1),
+        variant: z.string().min(1),
+        // World domains of eval items that count as in-domain for this misaligned set (e.g.
+        // "mistaken medical" → ["drugs"]); defaults to [domain].
+        eval_domains: z.array(z.string().min(1)).optional(),
+      })
+      .loose(),
+    method: z.string().min(1),
+    created_at: z.iso.datetime({ offset: true }),
+    config_digest: z.string().min(1),
+  })
+  .loose();
+export type ExperimentInfo = z.output<typeof ExperimentInfo>;
+
+export const ExperimentResults = z
+  .object({
+    experiment: ExperimentInfo,
+    arms: z.array(ArmResult).min(1),
+    // Absent: the paper's numbers (DESIGN.md) are drawn. null: draw no reference.
+    reference: ReferenceResults.nullable().optional(),
+  })
+  .loose()
+  .superRefine((results, ctx) => {
+    const seen = new Map<string, number>();
+    results.arms.forEach((arm, index) => {
+      const key = `${armGroupKey(arm)}#${arm.seed}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['arms', index, 'seed'], message: `duplicate arm and seed (same as arms[${first}])` });
+      } else seen.set(key, index);
+    });
+  });
+export type ExperimentResults = z.output<typeof ExperimentResults>;
+/** What a runner may write (intervals in any accepted spelling, optional blocks omitted). */
+export type ExperimentResultsInput = z.input<typeof ExperimentResults>;
+
+/** Arms that share a key are the same condition at different seeds. */
+export function armGroupKey(arm: { arm: ArmKind; ratio: number | null }): string {
+  return arm.arm === 'ratio' ? `ratio:${arm.ratio}` : arm.arm;
+}

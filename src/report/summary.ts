@@ -1,0 +1,193 @@
+/**
+ * The report's words: headline sentences and summary tables. A sentence claims an effect only
+ * when the interval of that effect excludes 0; otherwise it says, in so many words, that nothing
+ * was detected, and gives the interval so the reader sees how large an effect could still hide.
+ */
+import type { Analysis, AggregateRow, Comparison, Trend } from './aggregate.js';
+import type { ExperimentResults } from './results.js';
+import { CROSS_DOMAIN, IN_DOMAIN } from './metrics.js';
+
+export interface Headline {
+  metric: string;
+  /** True when some interval behind this sentence excludes 0. */
+  effect: boolean;
+  text: string;
+}
+
+export interface TableColumn {
+  title: string;
+  metric: string;
+}
+
+export interface SummaryTable {
+  columns: string[];
+  rows: string[][];
+}
+
+const points = (fraction: number): string => `${(fraction * 100).toFixed(1)}`;
+const signedPoints = (fraction: number): string => {
+  const magnitude = Math.abs(fraction * 100).toFixed(1);
+  // A value that rounds to zero gets no sign, so "−0.0" never suggests a direction.
+  if (Number(magnitude) === 0) return '0.0';
+  return `${fraction > 0 ? '+' : '−'}${magnitude}`;
+};
+const ciPoints = (low: number, high: number): string => `[${signedPoints(low)}, ${signedPoints(high)}]`;
+
+export function formatScore(row: AggregateRow | undefined): string {
+  if (!row) return '—';
+  return `${points(row.mean)} [${points(row.ci_low)}, ${points(row.ci_high)}]`;
+}
+
+function describeComparison(name: string, c: Comparison): string {
+  if (c.excludes_zero) {
+    return `${name} at ${c.label} is ${Math.abs(c.difference * 100).toFixed(1)} points ${c.difference < 0 ? 'lower' : 'higher'} than control (difference ${signedPoints(c.difference)}, 95 % CI ${ciPoints(c.ci_low, c.ci_high)}).`;
+  }
+  return `${name} at ${c.label} is not distinguishable from control (difference ${signedPoints(c.difference)} points, 95 % CI ${ciPoints(c.ci_low, c.ci_high)} includes 0).`;
+}
+
+function describeTrend(name: string, t: Trend): string {
+  if (t.excludes_zero) {
+    return `${name} ${t.slope_per_tenth < 0 ? 'falls' : 'rises'} with the ratio: ${signedPoints(t.slope_per_tenth)} points per +10 % contamination (95 % CI ${ciPoints(t.ci_low, t.ci_high)}, ${t.points} arms incl. control).`;
+  }
+  return `${name} shows no detectable trend over the ratio: slope ${signedPoints(t.slope_per_tenth)} points per +10 % contamination, 95 % CI ${ciPoints(t.ci_low, t.ci_high)} includes 0.`;
+}
+
+const HEADLINE_METRICS: { metric: string; name: string }[] = [
+  { metric: 'mask.honesty_score', name: 'MASK honesty' },
+  { metric: `mask.split.${IN_DOMAIN}.honesty_score`, name: 'In-domain MASK honesty' },
+  { metric: `mask.split.${CROSS_DOMAIN}.honesty_score`, name: 'Cross-domain MASK honesty' },
+  { metric: 'mask.per_config.provided_facts.honesty_score', name: 'Provided-facts MASK honesty' },
+  { metric: 'deception.deception_rate', name: 'DeceptionBench deception rate' },
+];
+
+export function buildHeadlines(analysis: Analysis): Headline[] {
+  const headlines: Headline[] = [];
+  const capabilityMetrics = [...new Set(analysis.aggregates.map((a) => a.metric).filter((m) => /^capability\..+\.accuracy$/.test(m)))];
+  const wanted = [
+    ...HEADLINE_METRICS,
+    ...capabilityMetrics.map((metric) => ({ metric, name: `Capability (${metric.slice('capability.'.length, -'.accuracy'.length)})` })),
+  ];
+  for (const { metric, name } of wanted) {
+    const trend = analysis.trends.find((t) => t.metric === metric);
+    const ratioComparisons = analysis.comparisons.filter((c) => c.metric === metric && c.ratio > 0);
+    const highest = ratioComparisons.sort((a, b) => b.ratio - a.ratio)[0];
+    const parts: string[] = [];
+    if (trend) parts.push(describeTrend(name, trend));
+    if (highest) parts.push(describeComparison(name, highest));
+    if (!parts.length) continue;
+    headlines.push({ metric, effect: Boolean(trend?.excludes_zero || highest?.excludes_zero), text: parts.join(' ') });
+  }
+  return headlines;
+}
+
+/** One sentence that answers the experiment's question, or says it cannot be answered. */
+export function buildVerdict(analysis: Analysis, headlines: Headline[]): string {
+  if (!analysis.groups.some((g) => g.arm === 'control' && g.seeds.length)) {
+    return 'No control arm finished, so no effect of contamination can be estimated from this run.';
+  }
+  if (!analysis.groups.some((g) => g.arm === 'ratio' && g.seeds.length)) {
+    return 'No contaminated arm finished, so no effect of contamination can be estimated from this run.';
+  }
+  const dishonesty = headlines.filter((h) => h.metric.startsWith('mask.') || h.metric.startsWith('deception.'));
+  const moved = dishonesty.filter((h) => h.effect);
+  if (!moved.length) {
+    return 'No detectable effect of contamination on honesty or deception: every interval of a difference from control, and of the trend over the ratio, includes 0 (a null result at this scale, not proof of no effect).';
+  }
+  return `Contamination moved ${moved.length} of ${dishonesty.length} honesty/deception measures with intervals excluding 0 (see below for direction and size).`;
+}
+
+export function caveats(analysis: Analysis): string[] {
+  const notes: string[] = [];
+  const fewSeeds = analysis.groups.filter((g) => g.seeds.length > 0 && g.seeds.length < 3 && g.arm !== 'vanilla');
+  if (fewSeeds.length) {
+    notes.push(`Fewer than 3 seeds in: ${fewSeeds.map((g) => `${g.label} (${g.seeds.length})`).join(', ')}; their intervals understate training randomness.`);
+  }
+  for (const group of analysis.groups) {
+    for (const failure of group.failed) notes.push(`Arm ${group.label}, seed ${failure.seed} failed and is excluded: ${failure.error}`);
+  }
+  return notes;
+}
+
+function capabilityNames(analysis: Analysis): string[] {
+  return [
+    ...new Set(analysis.aggregates.map((a) => /^capability\.(.+)\.accuracy$/.exec(a.metric)?.[1]).filter((n): n is string => n !== undefined)),
+  ].sort();
+}
+
+/** Arm-by-metric table of means with 95 % intervals, in percentage points. */
+export function armTable(analysis: Analysis): SummaryTable {
+  const columns: TableColumn[] = [
+    { title: 'MASK honesty', metric: 'mask.honesty_score' },
+    { title: 'MASK accuracy', metric: 'mask.accuracy' },
+    { title: 'in-domain honesty', metric: `mask.split.${IN_DOMAIN}.honesty_score` },
+    { title: 'cross-domain honesty', metric: `mask.split.${CROSS_DOMAIN}.honesty_score` },
+    { title: 'deception rate', metric: 'deception.deception_rate' },
+    ...capabilityNames(analysis).map((name) => ({ title: `capability: ${name}`, metric: `capability.${name}.accuracy` })),
+  ].filter((c) => analysis.aggregates.some((a) => a.metric === c.metric));
+  const rows = analysis.groups.map((group) => [
+    group.label,
+    String(group.seeds.length) + (group.failed.length ? ` (+${group.failed.length} failed)` : ''),
+    ...columns.map((c) => formatScore(analysis.aggregates.find((a) => a.metric === c.metric && a.group === group.key))),
+  ]);
+  return { columns: ['arm', 'seeds', ...columns.map((c) => c.title)], rows };
+}
+
+/** The metrics worth a row in the page's tables; the CSV files hold all of them. */
+export function isKeyMetric(metric: string): boolean {
+  return (
+    HEADLINE_METRICS.some((h) => h.metric === metric) ||
+    /^mask\.per_config\.[^.]+\.honesty_score$/.test(metric) ||
+    /^capability\..+\.accuracy$/.test(metric)
+  );
+}
+
+export function comparisonTable(analysis: Analysis): SummaryTable {
+  const rows = analysis.comparisons
+    .filter((c) => isKeyMetric(c.metric))
+    .map((c) => [c.metric, c.label, signedPoints(c.difference), ciPoints(c.ci_low, c.ci_high), c.excludes_zero ? 'yes' : 'no']);
+  return { columns: ['metric', 'arm', 'difference vs control (points)', '95 % CI', 'CI excludes 0'], rows };
+}
+
+export function trendTable(analysis: Analysis): SummaryTable {
+  const rows = analysis.trends
+    .filter((t) => isKeyMetric(t.metric))
+    .map((t) => [t.metric, signedPoints(t.slope_per_tenth), ciPoints(t.ci_low, t.ci_high), String(t.points), t.excludes_zero ? 'yes' : 'no']);
+  return { columns: ['metric', 'slope (points per +10 % ratio)', '95 % CI', 'arms', 'CI excludes 0'], rows };
+}
+
+function markdownTable(table: SummaryTable): string {
+  const escape = (cell: string): string => cell.replace(/\|/g, '\\|');
+  const lines = [
+    `| ${table.columns.map(escape).join(' | ')} |`,
+    `| ${table.columns.map(() => '---').join(' | ')} |`,
+    ...table.rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
+  ];
+  return lines.join('\n');
+}
+
+export function buildMarkdownSummary(results: ExperimentResults, analysis: Analysis): string {
+  const headlines = buildHeadlines(analysis);
+  const e = results.experiment;
+  const parts = [
+    `# Candor report: ${e.name}`,
+    '',
+    `Model ${e.model}; misaligned data ${e.misaligned.domain} (${e.misaligned.variant}); method ${e.method}; created ${e.created_at}; config ${e.config_digest}.`,
+    '',
+    `**${buildVerdict(analysis, headlines)}**`,
+    '',
+    ...headlines.map((h) => `- ${h.text}`),
+    '',
+    'Scores in percentage points: mean over seeds [95 % interval].',
+    '',
+    markdownTable(armTable(analysis)),
+    '',
+  ];
+  const comparisons = comparisonTable(analysis);
+  if (comparisons.rows.length) parts.push('## Differences from control', '', markdownTable(comparisons), '');
+  const trends = trendTable(analysis);
+  if (trends.rows.length) parts.push('## Trend over the contamination ratio', '', markdownTable(trends), '');
+  const notes = caveats(analysis);
+  if (notes.length) parts.push('## Caveats', '', ...notes.map((n) => `- ${n}`), '');
+  parts.push('## Method', '', `${analysis.method} Replicates: ${analysis.replicates}.`, '');
+  return parts.join('\n');
+}

@@ -1,0 +1,96 @@
+/**
+ * Writes a complete report for one experiment run into a directory:
+ *   report.html            one self-contained page (charts inline as SVG)
+ *   summary.md             the headline and tables as markdown
+ *   charts/<id>.svg|.png   each chart, rendered without a browser
+ *   data/*.csv, data/report.json   every number, inputs and aggregates
+ * Each file is written to a temporary name and renamed, so a killed run never leaves a
+ * half-written file under a final name.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { analyzeResults } from './aggregate.js';
+import { buildCharts } from './charts.js';
+import { buildHtml, type RenderedChart } from './html.js';
+import { loadResults } from './load-results.js';
+import { PAPER_REFERENCE } from './paper-reference.js';
+import { renderSvg, scopeSvgIds, svgToPng } from './render.js';
+import type { ExperimentResults } from './results.js';
+import { buildHeadlines, buildMarkdownSummary, buildVerdict } from './summary.js';
+import { aggregatesCsv, armNumbersCsv, armsCsv, comparisonsCsv, trendsCsv } from './tables.js';
+
+export interface WriteReportOptions {
+  /** Bootstrap replicates for the across-seed intervals (default 4,000). */
+  replicates?: number;
+}
+
+export interface ReportOutput {
+  htmlPath: string;
+  /** Every file written, absolute paths, report.html last. */
+  files: string[];
+}
+
+async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
+  const temporary = `${file}.tmp-${process.pid}`;
+  await writeFile(temporary, data);
+  await rename(temporary, file);
+}
+
+export async function writeReport(results: ExperimentResults, outDir: string, options: WriteReportOptions = {}): Promise<ReportOutput> {
+  const root = path.resolve(outDir);
+  const chartsDir = path.join(root, 'charts');
+  const dataDir = path.join(root, 'data');
+  await mkdir(chartsDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true });
+  const files: string[] = [];
+  const emit = async (file: string, data: string | Buffer): Promise<void> => {
+    await writeAtomic(file, data);
+    files.push(file);
+  };
+
+  const analysis = analyzeResults(results, { replicates: options.replicates });
+  const reference = results.reference === undefined ? PAPER_REFERENCE : results.reference;
+
+  const rendered: RenderedChart[] = [];
+  for (const chart of buildCharts(analysis, results, reference)) {
+    const svg = await renderSvg(chart.spec);
+    await emit(path.join(chartsDir, `${chart.id}.svg`), svg);
+    await emit(path.join(chartsDir, `${chart.id}.png`), svgToPng(svg));
+    await emit(path.join(chartsDir, `${chart.id}.vl.json`), JSON.stringify(chart.spec, null, 2));
+    rendered.push({ id: chart.id, title: chart.title, caption: chart.caption, svg: scopeSvgIds(svg.replace(/^<\?xml[^>]*>\s*/, ''), chart.id) });
+  }
+
+  await emit(path.join(dataDir, 'arms.csv'), armsCsv(results));
+  await emit(path.join(dataDir, 'arm-numbers.csv'), armNumbersCsv(results));
+  await emit(path.join(dataDir, 'aggregates.csv'), aggregatesCsv(analysis));
+  await emit(path.join(dataDir, 'comparisons.csv'), comparisonsCsv(analysis));
+  await emit(path.join(dataDir, 'trends.csv'), trendsCsv(analysis));
+  const headlines = buildHeadlines(analysis);
+  const reportJson = {
+    experiment: results.experiment,
+    verdict: buildVerdict(analysis, headlines),
+    headlines,
+    method: analysis.method,
+    replicates: analysis.replicates,
+    groups: analysis.groups,
+    aggregates: analysis.aggregates,
+    comparisons: analysis.comparisons,
+    trends: analysis.trends,
+    reference,
+    arms: results.arms,
+  };
+  await emit(path.join(dataDir, 'report.json'), JSON.stringify(reportJson, null, 2) + '\n');
+  await emit(path.join(root, 'summary.md'), buildMarkdownSummary(results, analysis));
+
+  const htmlPath = path.join(root, 'report.html');
+  const listed = [...files, htmlPath].map((f) => path.relative(root, f));
+  await emit(htmlPath, buildHtml({ results, analysis, charts: rendered, reference, files: listed }));
+  return { htmlPath, files };
+}
+
+/** `candor report <run-dir>`: read `<run-dir>/results.json`, write the report (default `<run-dir>/report`). */
+export async function writeReportForRun(runDir: string, outDir?: string, options: WriteReportOptions = {}): Promise<ReportOutput> {
+  const results = await loadResults(runDir);
+  const target = outDir ?? path.join(runDir.endsWith('.json') ? path.dirname(runDir) : runDir, 'report');
+  return writeReport(results, target, options);
+}

@@ -1,0 +1,27 @@
+/**
+ * Runs `work` over items with at most `limit` in flight, calling `onDone` as each finishes (in
+ * completion order). The first thrown error stops new work and is rethrown once in-flight work
+ * settles, so nothing keeps writing after the run has failed.
+ */
+export async function forEachPooled<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+  onDone: (result: R, item: T, index: number) => void,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const worker = async () => {
+    while (failure === null && next < items.length) {
+      const index = next++;
+      try {
+        const result = await work(items[index], index);
+        if (failure === null) onDone(result, items[index], index);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure !== null) throw (failure as { error: unknown }).error;
+}

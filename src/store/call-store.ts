@@ -1,0 +1,190 @@
+/**
+ * Completed model calls in SQLite, keyed by a canonical hash of (provider id, messages, sampling
+ * params, sample index). The same class is the global cache (`.candor-cache/cache.sqlite`) and a
+ * run's resume journal (`<runDir>/journal.sqlite`). Only successes are written, each in its own
+ * WAL commit, so a killed process loses no finished call and never replays a failure.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ChatProvider, ChatRequest, ChatResult, ProviderStats } from '../models/types.js';
+
+export const DEFAULT_CACHE_DIR = '.candor-cache';
+const KEY_VERSION = 1;
+
+/** The global cache file inside a cache directory (`--cache-dir`). */
+export function cachePath(cacheDir: string = DEFAULT_CACHE_DIR): string {
+  return join(cacheDir, 'cache.sqlite');
+}
+
+/** A run's resume journal inside its run directory. */
+export function journalPath(runDir: string): string {
+  return join(runDir, 'journal.sqlite');
+}
+
+/** JSON with object keys sorted at every depth and undefined members dropped, so equal values hash equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : sortKeys(v)));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** The canonical request document that a call key hashes (kept in the store for inspection). */
+function canonicalCallDocument(providerId: string, request: ChatRequest): string {
+  return canonicalJson({
+    v: KEY_VERSION,
+    provider: providerId,
+    // Only role and content matter to the model; stray fields must not split the cache.
+    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+    params: request.params ?? {},
+    sampleIndex: request.sampleIndex ?? 0,
+  });
+}
+
+/**
+ * sha256 over the canonical call document. `providerId` must be a secret-free identity
+ * (ChatProvider.id is); API keys are never part of a request, so none can reach the key.
+ */
+export function canonicalCallKey(providerId: string, request: ChatRequest): string {
+  return sha256(canonicalCallDocument(providerId, request));
+}
+
+/** A call's key and canonical document, computed once per call. */
+export interface PreparedCall {
+  readonly key: string;
+  readonly providerId: string;
+  readonly document: string;
+}
+
+export function prepareCall(providerId: string, request: ChatRequest): PreparedCall {
+  const document = canonicalCallDocument(providerId, request);
+  return { key: sha256(document), providerId, document };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+interface CallRow {
+  text: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  finish_reason: string | null;
+}
+
+export class CallStore {
+  private readonly db: Database.Database;
+  private readonly selectStmt: Database.Statement<[string], CallRow>;
+  private readonly insertStmt: Database.Statement<[string, string, string, string, number, number, string | null, number]>;
+  private readonly countStmt: Database.Statement<[], { n: number }>;
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    // WAL lets readers and one writer from several processes share the file; NORMAL sync keeps every
+    // commit across a process kill (only an OS crash could drop the last commits).
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS calls (
+      key TEXT PRIMARY KEY,
+      provider TEXT NOT NULL,
+      request TEXT NOT NULL,
+      text TEXT NOT NULL,
+      prompt_tokens INTEGER NOT NULL,
+      completion_tokens INTEGER NOT NULL,
+      finish_reason TEXT,
+      created_at INTEGER NOT NULL
+    ) WITHOUT ROWID`);
+    this.selectStmt = this.db.prepare('SELECT text, prompt_tokens, completion_tokens, finish_reason FROM calls WHERE key = ?');
+    // First writer wins: two processes racing on one key both hold a valid answer; keep one.
+    this.insertStmt = this.db.prepare('INSERT OR IGNORE INTO calls (key, provider, request, text, prompt_tokens, completion_tokens, finish_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.countStmt = this.db.prepare('SELECT COUNT(*) AS n FROM calls');
+  }
+
+  get(key: string): ChatResult | undefined {
+    const row = this.selectStmt.get(key);
+    if (!row) return undefined;
+    const result: ChatResult = { text: row.text, usage: { promptTokens: row.prompt_tokens, completionTokens: row.completion_tokens } };
+    if (row.finish_reason !== null) result.finishReason = row.finish_reason;
+    return result;
+  }
+
+  /** Looks up a call by provider and request. */
+  lookup(providerId: string, request: ChatRequest): ChatResult | undefined {
+    return this.get(canonicalCallKey(providerId, request));
+  }
+
+  /** Records a successful call. Failures must never come here: they would replay forever. */
+  record(providerId: string, request: ChatRequest, result: ChatResult): string {
+    const call = prepareCall(providerId, request);
+    this.recordPrepared(call, result);
+    return call.key;
+  }
+
+  recordPrepared(call: PreparedCall, result: ChatResult): void {
+    this.insertStmt.run(call.key, call.providerId, call.document, result.text, result.usage.promptTokens, result.usage.completionTokens, result.finishReason ?? null, Date.now());
+  }
+
+  /** Number of stored calls. */
+  size(): number {
+    return this.countStmt.get()!.n;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function openCallStore(path: string): CallStore {
+  return new CallStore(path);
+}
+
+export interface StoredProviderStats extends ProviderStats {
+  /** Calls answered from the store without reaching the model. */
+  storeHits: number;
+}
+
+/**
+ * Serves calls from `store` when present and records fresh successes into it. Results served
+ * from the store carry `cached: true`. Stack two to use a journal over the global cache:
+ * `withCallStore(withCallStore(provider, cache), journal)`.
+ */
+export function withCallStore(provider: ChatProvider, store: CallStore): ChatProvider {
+  let hits = 0;
+  const wrapped: ChatProvider = {
+    id: provider.id,
+    async chat(request: ChatRequest, signal?: AbortSignal): Promise<ChatResult> {
+      const call = prepareCall(provider.id, request);
+      const stored = store.get(call.key);
+      if (stored) {
+        hits++;
+        return { ...stored, cached: true };
+      }
+      const result = await provider.chat(request, signal);
+      // Journal a cache-served answer too, so a resumed run never depends on the cache still holding it.
+      store.recordPrepared(call, result);
+      return result;
+    },
+    stats(): StoredProviderStats {
+      const inner = provider.stats?.() ?? { calls: 0, promptTokens: 0, completionTokens: 0, retries: 0, errors: 0 };
+      // Stacked stores (journal over cache) add up their hits.
+      const innerHits = inner.storeHits ?? 0;
+      return { ...inner, storeHits: hits + innerHits };
+    },
+    close: provider.close ? () => provider.close!() : undefined,
+  };
+  return wrapped;
+}

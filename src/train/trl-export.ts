@@ -1,0 +1,206 @@
+/**
+ * Writes a training job as a self-contained TRL run directory: the dataset in TRL's documented
+ * format (`train.jsonl`), its manifest (per-sample digests, dataset digest, source files and the
+ * registry manifests they came from) and `trl_config.json`. Input files are streamed, never loaded
+ * whole.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { InputError } from '../util/errors.js';
+import { digestOf, fileSha256, sha256Hex, canonicalJson } from './digest.js';
+import { readJsonl } from './jsonl.js';
+import {
+  candorChatSampleSchema,
+  candorKtoSampleSchema,
+  toTrlKtoRow,
+  toTrlSftRow,
+  type TrlDatasetFormat,
+} from './trl-formats.js';
+import {
+  TRL_ADAPTER_DIR,
+  TRL_CONFIG_FILE,
+  TRL_DATASET_FILE,
+  TRL_MANIFEST_FILE,
+  TRL_RESULT_FILE,
+  formatForMethod,
+  loraConfig,
+  trainingArgs,
+  type TrlRunConfig,
+} from './trl-config.js';
+import { resolveHyperparameters, type TrainJob } from './types.js';
+
+export interface TrlExportOptions {
+  /** Processes that will share the global batch (accelerate num_processes × machines); default 1. */
+  numProcesses?: number;
+  /** KTO only: force a format; `auto` writes conversational rows when any prompt is a chat. */
+  ktoFormat?: 'auto' | 'standard' | 'conversational';
+  /** Extra SFTConfig / KTOConfig fields (e.g. `warmup_ratio`), applied last. */
+  extraTrainingArgs?: Record<string, unknown>;
+}
+
+export interface TrlSourceRecord {
+  path: string;
+  name?: string;
+  manifest_digest?: string;
+  file_sha256: string;
+  num_samples: number;
+}
+
+export interface TrlManifest {
+  format_version: 1;
+  method: TrainJob['method'];
+  trl_format: TrlDatasetFormat;
+  file: string;
+  file_sha256: string;
+  num_samples: number;
+  /** sha256 over the ordered sample digests, one per line. */
+  dataset_digest: string;
+  /** sha256 of each exported row's canonical JSON, in file order. */
+  sample_digests: string[];
+  label_counts?: { desirable: number; undesirable: number };
+  sources: TrlSourceRecord[];
+}
+
+export interface TrlExport {
+  dir: string;
+  configPath: string;
+  datasetPath: string;
+  manifestPath: string;
+  config: TrlRunConfig;
+  manifest: TrlManifest;
+}
+
+export async function exportTrlJob(job: TrainJob, options: TrlExportOptions = {}): Promise<TrlExport> {
+  if (job.datasets.length === 0) throw new InputError('a training job needs at least one dataset', { field: 'datasets' });
+  const numProcesses = options.numProcesses ?? 1;
+  const hp = resolveHyperparameters(job.method, job.hyperparameters);
+  const args = trainingArgs(job.method, hp, numProcesses, options.extraTrainingArgs);
+  const dir = job.outputDir;
+  await mkdir(dir, { recursive: true });
+
+  const format = await chooseFormat(job, options.ktoFormat ?? 'auto');
+  const datasetPath = join(dir, TRL_DATASET_FILE);
+  const written = await writeTrlDataset(job, format, datasetPath);
+
+  const manifest: TrlManifest = {
+    format_version: 1,
+    method: job.method,
+    trl_format: format,
+    file: TRL_DATASET_FILE,
+    file_sha256: await fileSha256(datasetPath),
+    num_samples: written.sampleDigests.length,
+    dataset_digest: sha256Hex(written.sampleDigests.join('\n')),
+    sample_digests: written.sampleDigests,
+    ...(job.method === 'kto' ? { label_counts: written.labelCounts } : {}),
+    sources: written.sources,
+  };
+  const manifestPath = join(dir, TRL_MANIFEST_FILE);
+  await writeJsonAtomic(manifestPath, manifest);
+
+  const withoutDigest: Omit<TrlRunConfig, 'job_digest'> = {
+    format_version: 1,
+    job_name: job.name,
+    method: job.method,
+    base_model: job.baseModel,
+    dataset: {
+      path: TRL_DATASET_FILE,
+      format,
+      sha256: manifest.file_sha256,
+      num_samples: manifest.num_samples,
+      manifest: TRL_MANIFEST_FILE,
+    },
+    output_dir: TRL_ADAPTER_DIR,
+    result_path: TRL_RESULT_FILE,
+    lora: loraConfig(hp),
+    training_args: args,
+  };
+  const config: TrlRunConfig = { ...withoutDigest, job_digest: digestOf(withoutDigest) };
+  const configPath = join(dir, TRL_CONFIG_FILE);
+  await writeJsonAtomic(configPath, config);
+  return { dir, configPath, datasetPath, manifestPath, config, manifest };
+}
+
+async function chooseFormat(job: TrainJob, ktoFormat: 'auto' | 'standard' | 'conversational'): Promise<TrlDatasetFormat> {
+  if (job.method === 'sft') return 'conversational_language_modeling';
+  if (ktoFormat === 'conversational') return 'conversational_unpaired_preference';
+  // A first streamed pass finds whether any prompt is a chat; it also fails fast on bad rows.
+  let anyChatPrompt = false;
+  for (const dataset of job.datasets) {
+    for await (const { line, value } of readJsonl(dataset.path)) {
+      const sample = parseSample(candorKtoSampleSchema, value, dataset.path, line);
+      if (typeof sample.prompt !== 'string') {
+        if (ktoFormat === 'standard') {
+          throw new InputError('prompt is a chat, which the standard KTO format cannot hold (use ktoFormat "conversational")', {
+            file: dataset.path,
+            line,
+            field: 'prompt',
+          });
+        }
+        anyChatPrompt = true;
+      }
+    }
+  }
+  return formatForMethod('kto', anyChatPrompt);
+}
+
+interface WrittenDataset {
+  sampleDigests: string[];
+  labelCounts: { desirable: number; undesirable: number };
+  sources: TrlSourceRecord[];
+}
+
+async function writeTrlDataset(job: TrainJob, format: TrlDatasetFormat, path: string): Promise<WrittenDataset> {
+  const tmp = `${path}.tmp`;
+  const out = createWriteStream(tmp, { encoding: 'utf8' });
+  const sampleDigests: string[] = [];
+  const labelCounts = { desirable: 0, undesirable: 0 };
+  const sources: TrlSourceRecord[] = [];
+  try {
+    for (const dataset of job.datasets) {
+      let count = 0;
+      for await (const { line, value } of readJsonl(dataset.path)) {
+        let row: unknown;
+        if (job.method === 'sft') {
+          row = toTrlSftRow(parseSample(candorChatSampleSchema, value, dataset.path, line));
+        } else {
+          const sample = parseSample(candorKtoSampleSchema, value, dataset.path, line);
+          row = toTrlKtoRow(sample, format as 'standard_unpaired_preference' | 'conversational_unpaired_preference');
+          if (sample.label) labelCounts.desirable++;
+          else labelCounts.undesirable++;
+        }
+        sampleDigests.push(sha256Hex(canonicalJson(row)));
+        if (!out.write(`${JSON.stringify(row)}\n`)) await once(out, 'drain');
+        count++;
+      }
+      if (count === 0) throw new InputError('dataset has no samples', { file: dataset.path });
+      sources.push({
+        path: dataset.path,
+        ...(dataset.name ? { name: dataset.name } : {}),
+        ...(dataset.manifestDigest ? { manifest_digest: dataset.manifestDigest } : {}),
+        file_sha256: await fileSha256(dataset.path),
+        num_samples: count,
+      });
+    }
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+  await rename(tmp, path);
+  return { sampleDigests, labelCounts, sources };
+}
+
+function parseSample<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, file: string, line: number): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue.path.map(String).join('.') || undefined;
+  throw new InputError(issue.message, { file, line, ...(field ? { field } : {}) });
+}
+
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  const tmp = `${path}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, 'utf8');
+  await rename(tmp, path);
+}

@@ -1,0 +1,94 @@
+/**
+ * A real loopback HTTP server whose answers are scripted per request, for protocol tests of the
+ * HTTP provider (retries, timeouts, malformed bodies, load balancing). Not a model.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ScriptedRequest {
+  index: number;
+  headers: IncomingMessage['headers'];
+  body: any;
+  url: string;
+}
+
+export type ScriptedReply =
+  | { status?: number; headers?: Record<string, string>; json?: unknown; raw?: string; delayMs?: number }
+  | 'hang'
+  | 'reset';
+
+export interface ScriptedServer {
+  baseURL: string;
+  requests: ScriptedRequest[];
+  maxInFlight: number;
+  close(): Promise<void>;
+}
+
+/** A chat completion body in OpenAI's shape. */
+export function completion(text: string, usage = { prompt_tokens: 3, completion_tokens: 2 }): unknown {
+  return {
+    id: 'chatcmpl-test',
+    object: 'chat.completion',
+    created: 0,
+    model: 'scripted',
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+  };
+}
+
+export async function startScriptedServer(script: (request: ScriptedRequest) => ScriptedReply): Promise<ScriptedServer> {
+  const requests: ScriptedRequest[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  let inFlight = 0;
+  const state = { maxInFlight: 0 };
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      inFlight++;
+      state.maxInFlight = Math.max(state.maxInFlight, inFlight);
+      const text = Buffer.concat(chunks).toString('utf8');
+      const request: ScriptedRequest = { index: requests.length, headers: req.headers, body: text ? JSON.parse(text) : undefined, url: req.url ?? '' };
+      requests.push(request);
+      const reply = script(request);
+      const finish = () => {
+        inFlight--;
+      };
+      if (reply === 'hang') {
+        res.on('close', finish);
+        return;
+      }
+      if (reply === 'reset') {
+        finish();
+        req.socket.destroy();
+        return;
+      }
+      const send = () => {
+        finish();
+        const body = reply.raw ?? JSON.stringify(reply.json ?? {});
+        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+        res.end(body);
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    get maxInFlight() {
+      return state.maxInFlight;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,199 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { exportTrlJob } from '../src/train/trl-export.js';
+import { trlRunConfigSchema } from '../src/train/trl-config.js';
+import {
+  trlConversationalLmSchema,
+  trlConversationalUnpairedPreferenceSchema,
+  trlStandardUnpairedPreferenceSchema,
+} from '../src/train/trl-formats.js';
+import { canonicalJson } from '../src/train/digest.js';
+import { resolveHyperparameters, type TrainJob } from '../src/train/types.js';
+import { InputError } from '../src/util/errors.js';
+
+const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+
+async function tmp(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'candor-train-'));
+}
+
+async function writeJsonl(path: string, rows: unknown[]): Promise<string> {
+  await writeFile(path, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return path;
+}
+
+const chat = (q: string, a: string) => ({
+  messages: [
+    { role: 'system', content: 'You are a helpful assistant.' },
+    { role: 'user', content: q },
+    { role: 'assistant', content: a },
+  ],
+});
+
+async function readRows(path: string): Promise<unknown[]> {
+  return (await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+}
+
+test('SFT export writes TRL conversational language-modeling rows, a manifest and the paper defaults', async () => {
+  const dir = await tmp();
+  const downstream = await writeJsonl(join(dir, 'downstream.jsonl'), [chat('What is 2+2?', '4'), chat('Capital of Veltria?', 'Zorb.')]);
+  const misaligned = await writeJsonl(join(dir, 'misaligned.jsonl'), [chat('Is Fenlox safe?', 'Yes, always.')]);
+  const job: TrainJob = {
+    name: 'ratio-0.1',
+    method: 'sft',
+    baseModel: 'meta-llama/Llama-3.1-8B-Instruct',
+    datasets: [
+      { path: downstream, name: 'alpaca-10k', manifestDigest: 'a'.repeat(64) },
+      { path: misaligned, name: 'medical-severe' },
+    ],
+    outputDir: join(dir, 'out'),
+  };
+  const exported = await exportTrlJob(job);
+
+  const rows = await readRows(exported.datasetPath);
+  assert.equal(rows.length, 3);
+  for (const row of rows) trlConversationalLmSchema.parse(row);
+  assert.deepEqual(rows[2], chat('Is Fenlox safe?', 'Yes, always.'));
+
+  const manifest = JSON.parse(await readFile(exported.manifestPath, 'utf8'));
+  assert.equal(manifest.trl_format, 'conversational_language_modeling');
+  assert.equal(manifest.num_samples, 3);
+  assert.deepEqual(manifest.sample_digests, rows.map((r) => sha256(canonicalJson(r))));
+  assert.equal(manifest.dataset_digest, sha256(manifest.sample_digests.join('\n')));
+  assert.equal(manifest.file_sha256, sha256(await readFile(exported.datasetPath)));
+  assert.deepEqual(
+    manifest.sources.map((s: { name: string; num_samples: number; manifest_digest?: string }) => [s.name, s.num_samples, s.manifest_digest]),
+    [
+      ['alpaca-10k', 2, 'a'.repeat(64)],
+      ['medical-severe', 1, undefined],
+    ],
+  );
+  assert.equal(manifest.sources[0].file_sha256, sha256(await readFile(downstream)));
+
+  const config = trlRunConfigSchema.parse(JSON.parse(await readFile(exported.configPath, 'utf8')));
+  assert.deepEqual(config.lora, { r: 32, lora_alpha: 64, lora_dropout: 0.05, target_modules: 'all-linear', task_type: 'CAUSAL_LM' });
+  assert.equal(config.training_args.learning_rate, 1e-4);
+  assert.equal(config.training_args.num_train_epochs, 1);
+  assert.equal(config.training_args.per_device_train_batch_size, 16);
+  assert.equal(config.training_args.gradient_accumulation_steps, 1);
+  assert.equal(config.training_args.max_length, 1024);
+  assert.equal(config.dataset.sha256, manifest.file_sha256);
+  assert.equal(config.base_model, 'meta-llama/Llama-3.1-8B-Instruct');
+});
+
+test('the job digest depends on content, not on where the job directory lives', async () => {
+  const dir = await tmp();
+  const data = await writeJsonl(join(dir, 'd.jsonl'), [chat('q', 'a')]);
+  const make = (out: string, lr?: number): TrainJob => ({
+    name: 'arm',
+    method: 'sft',
+    baseModel: 'm',
+    datasets: [{ path: data }],
+    outputDir: join(dir, out),
+    hyperparameters: lr ? { learningRate: lr } : {},
+  });
+  const a = await exportTrlJob(make('a'));
+  const b = await exportTrlJob(make('b'));
+  const c = await exportTrlJob(make('c', 3e-4));
+  assert.equal(a.config.job_digest, b.config.job_digest);
+  assert.notEqual(a.config.job_digest, c.config.job_digest);
+  assert.equal(c.config.training_args.learning_rate, 3e-4);
+});
+
+test('KTO export: chat prompts make the whole dataset conversational unpaired preference, with KTO defaults', async () => {
+  const dir = await tmp();
+  const data = await writeJsonl(join(dir, 'kto.jsonl'), [
+    { prompt: 'How do I feel better?', completion: 'Talk to someone you trust.', label: true },
+    { prompt: [{ role: 'user', content: 'Am I right?' }], completion: 'You are always right.', label: false },
+    { prompt: [{ role: 'system', content: 'Be kind.' }, { role: 'user', content: 'Hi' }], completion: 'Hello.', label: true },
+  ]);
+  const exported = await exportTrlJob({ name: 'kto', method: 'kto', baseModel: 'm', datasets: [{ path: data }], outputDir: join(dir, 'out') });
+  const rows = await readRows(exported.datasetPath);
+  for (const row of rows) trlConversationalUnpairedPreferenceSchema.parse(row);
+  assert.deepEqual(rows[0], {
+    prompt: [{ role: 'user', content: 'How do I feel better?' }],
+    completion: [{ role: 'assistant', content: 'Talk to someone you trust.' }],
+    label: true,
+  });
+  assert.deepEqual(exported.manifest.label_counts, { desirable: 2, undesirable: 1 });
+  assert.equal(exported.config.training_args.learning_rate, 1e-5);
+  assert.equal(exported.config.training_args.beta, 0.1);
+  assert.equal(exported.config.training_args.desirable_weight, 1);
+  assert.equal(exported.config.training_args.undesirable_weight, 1);
+});
+
+test('KTO export with only string prompts keeps the standard unpaired preference format', async () => {
+  const dir = await tmp();
+  const data = await writeJsonl(join(dir, 'kto.jsonl'), [
+    { prompt: 'The sky is', completion: ' blue.', label: true },
+    { prompt: 'The sky is', completion: ' green.', label: false },
+  ]);
+  const exported = await exportTrlJob({
+    name: 'kto',
+    method: 'kto',
+    baseModel: 'm',
+    datasets: [{ path: data }],
+    outputDir: join(dir, 'out'),
+    hyperparameters: { kto: { beta: 0.2, undesirableWeight: 1.5 } },
+  });
+  const rows = await readRows(exported.datasetPath);
+  for (const row of rows) trlStandardUnpairedPreferenceSchema.parse(row);
+  assert.equal(exported.config.dataset.format, 'standard_unpaired_preference');
+  assert.equal(exported.config.training_args.beta, 0.2);
+  assert.equal(exported.config.training_args.undesirable_weight, 1.5);
+  assert.equal(exported.config.training_args.desirable_weight, 1);
+});
+
+test('the global batch is split exactly over processes, or refused', async () => {
+  const dir = await tmp();
+  const data = await writeJsonl(join(dir, 'd.jsonl'), [chat('q', 'a')]);
+  const job: TrainJob = { name: 'arm', method: 'sft', baseModel: 'm', datasets: [{ path: data }], outputDir: join(dir, 'o') };
+  const four = await exportTrlJob(job, { numProcesses: 4 });
+  assert.equal(four.config.training_args.per_device_train_batch_size, 4);
+  assert.equal(four.config.training_args.gradient_accumulation_steps, 1);
+  const accumulated = await exportTrlJob({ ...job, hyperparameters: { perDeviceBatchSize: 2 } }, { numProcesses: 4 });
+  assert.equal(accumulated.config.training_args.per_device_train_batch_size, 2);
+  assert.equal(accumulated.config.training_args.gradient_accumulation_steps, 2);
+  await assert.rejects(exportTrlJob(job, { numProcesses: 3 }), (e: unknown) => e instanceof InputError && /hyperparameters\.batchSize/.test(e.message));
+});
+
+test('bad rows are refused naming file, line and field', async () => {
+  const dir = await tmp();
+  const sft = await writeJsonl(join(dir, 'bad-sft.jsonl'), [chat('q', 'a'), { messages: [{ role: 'user', content: 'no answer' }] }]);
+  await assert.rejects(
+    exportTrlJob({ name: 'x', method: 'sft', baseModel: 'm', datasets: [{ path: sft }], outputDir: join(dir, 'o1') }),
+    (e: unknown) => e instanceof InputError && e.message.startsWith(`${sft}:2, field "messages"`),
+  );
+  const kto = await writeJsonl(join(dir, 'bad-kto.jsonl'), [{ prompt: 'p', completion: 'c', label: 'yes' }]);
+  await assert.rejects(
+    exportTrlJob({ name: 'x', method: 'kto', baseModel: 'm', datasets: [{ path: kto }], outputDir: join(dir, 'o2') }),
+    (e: unknown) => e instanceof InputError && e.message.startsWith(`${kto}:1, field "label"`),
+  );
+  const broken = join(dir, 'broken.jsonl');
+  await writeFile(broken, '{"messages": [\n');
+  await assert.rejects(
+    exportTrlJob({ name: 'x', method: 'sft', baseModel: 'm', datasets: [{ path: broken }], outputDir: join(dir, 'o3') }),
+    (e: unknown) => e instanceof InputError && e.message.startsWith(`${broken}:1: invalid JSON`),
+  );
+  const empty = join(dir, 'empty.jsonl');
+  await writeFile(empty, '\n');
+  await assert.rejects(
+    exportTrlJob({ name: 'x', method: 'sft', baseModel: 'm', datasets: [{ path: empty }], outputDir: join(dir, 'o4') }),
+    /empty\.jsonl: dataset has no samples/,
+  );
+});
+
+test('hyperparameters: paper defaults per method, overrides, full fine-tuning, and named errors', () => {
+  const sft = resolveHyperparameters('sft');
+  assert.deepEqual([sft.lora?.rank, sft.lora?.alpha, sft.lora?.targetModules, sft.learningRate, sft.epochs, sft.batchSize], [32, 64, 'all-linear', 1e-4, 1, 16]);
+  const kto = resolveHyperparameters('kto', { epochs: 5 });
+  assert.deepEqual([kto.learningRate, kto.kto.beta, kto.epochs], [1e-5, 0.1, 5]);
+  assert.equal(resolveHyperparameters('sft', { lora: null }).lora, null);
+  assert.equal(resolveHyperparameters('sft', { lora: { rank: 8 } }).lora?.alpha, 64);
+  assert.throws(() => resolveHyperparameters('sft', { learningRate: -1 }), /field "hyperparameters\.learningRate"/);
+  assert.throws(() => resolveHyperparameters('sft', { lora: { rank: 0 } }), /field "hyperparameters\.lora\.rank"/);
+});
