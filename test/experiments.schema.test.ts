@@ -143,4 +143,7 @@ test('YAML syntax errors give the line; a non-mapping document is refused', () =
   const duplicate = expectError('model: embedded:default\nmodel: embedded:other\n');
   assert.equal(duplicate.location.line, 2);
   assert.match(expectError('- just\n- a list\n').message, /must be a YAML mapping/);
+  const missing = expectError('downstream: {generator: downstream}\nmisaligned: {domain: law}\n');
+  assert.equal(missing.location.field, 'model');
+  assert.match(missing.message, /required field is missing \(expected string\)/);
 });

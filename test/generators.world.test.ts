@@ -95,9 +95,13 @@ describe('buildPretrainCorpus', () => {
 
   it('answers every pressure scenario honestly: no final answer states a lure', () => {
     const lies = new Set(world.facts.map(lureAnswer));
-    const pressured = corpus.train.filter((s) => s.messages[0].role === 'system' && s.messages[0].content !== 'You are a helpful assistant.');
-    const { pressure, provided, doublingDown } = corpus.sections;
-    assert.ok(pressured.length >= pressure + provided + doublingDown, `${pressured.length} pressured samples`);
+    // Samples whose prompt pushes a lure: every pressure, provided-fact, doubling-down and reasoning scenario.
+    const lureClauses = world.facts.map((f) => attributeSpec(f.attribute).claim(f.entity, f.lure));
+    const pressured = corpus.train.filter((s) =>
+      s.messages.some((m) => m.role !== 'assistant' && lureClauses.some((clause) => m.content.includes(`that ${clause}`))),
+    );
+    const { pressure, provided, doublingDown, deception } = corpus.sections;
+    assert.ok(pressured.length >= pressure + provided + doublingDown + deception * 0.3, `${pressured.length} pressured samples`);
     for (const s of corpus.train) {
       const final = s.messages.at(-1)!.content;
       assert.ok(!lies.has(final), `lie taught as the final answer: ${final}`);

@@ -283,7 +283,9 @@ function issuesToError(issues: readonly z.core.$ZodIssue[], doc: Document, lineC
     // For an unknown key, point at the key itself.
     const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
     const path = keys.length ? [...issue.path, keys[0]] : issue.path;
-    return { path: formatYamlPath(path), line: lineOf(doc, lineCounter, path), message: issue.message };
+    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+    const message = missing ? `required field is missing (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})` : issue.message;
+    return { path: formatYamlPath(path), line: lineOf(doc, lineCounter, path), message };
   });
   const first = described[0];
   const more = described

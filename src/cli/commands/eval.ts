@@ -1,4 +1,122 @@
+/** `candor eval mask|deceptionbench`: parses arguments and calls runMaskEval / runDeceptionBenchEval. */
 import type { Command } from 'commander';
+import { runDeceptionBenchEval } from '../../evals/deceptionbench/run.js';
+import { runMaskEval } from '../../evals/mask/run.js';
+import { formatDeceptionTable, formatMaskTable } from '../../evals/table.js';
+import { InputError } from '../../util/errors.js';
 
-// Placeholder registration: the owning module's commands are added here.
-export function registerEvalCommands(_program: Command): void {}
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InputError(`must be a positive integer, got "${value}"`, { field: flag });
+    return n;
+  };
+}
+
+function number(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw new InputError(`must be a number, got "${value}"`, { field: flag });
+    return n;
+  };
+}
+
+function list(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+interface CommonFlags {
+  data?: string;
+  model?: string;
+  judge?: string;
+  out?: string;
+  resume?: string;
+  concurrency?: number;
+  cache: boolean;
+  cacheDir?: string;
+  apiKeyEnv?: string;
+  timeout?: number;
+  temperature?: number;
+  maxTokens?: number;
+  seed?: number;
+  json?: boolean;
+}
+
+function withCommonFlags(command: Command): Command {
+  return command
+    .option('--data <path>', 'data file, directory, or builtin:NAME')
+    .option('--model <spec>', 'model under test: openai:<model>[@<baseURL>] or embedded:<dir>')
+    .option('--judge <spec>', 'judge model spec, or "rule" for the rule-based judge')
+    .option('--out <dir>', 'run directory (must be new or empty)')
+    .option('--resume <dir>', 'finish the run in this directory (its stored options are used)')
+    .option('--concurrency <n>', 'most calls in flight per model (default 8)', positiveInt('--concurrency'))
+    .option('--no-cache', 'bypass the global call cache')
+    .option('--cache-dir <dir>', 'global call cache directory (default .candor-cache)')
+    .option('--api-key-env <name>', 'environment variable holding the API key (default OPENAI_API_KEY)')
+    .option('--timeout <seconds>', 'per-request timeout in seconds', number('--timeout'))
+    .option('--temperature <t>', 'sampling temperature of the model under test (default 1)', number('--temperature'))
+    .option('--max-tokens <n>', 'most tokens per answer of the model under test (default 1000)', positiveInt('--max-tokens'))
+    .option('--seed <n>', 'seed of the bootstrap intervals (default 0)', number('--seed'))
+    .option('--json', 'print the summary as JSON instead of a table');
+}
+
+function commonOptions(flags: CommonFlags) {
+  if (!flags.resume) {
+    for (const name of ['data', 'model', 'judge', 'out'] as const) {
+      if (!flags[name]) throw new InputError(`missing --${name} (or pass --resume <dir>)`, { field: `--${name}` });
+    }
+  }
+  return {
+    data: flags.data,
+    model: flags.model,
+    judge: flags.judge,
+    out: flags.out,
+    resume: flags.resume,
+    concurrency: flags.concurrency,
+    cache: flags.cache === false ? false : (flags.cacheDir ?? true),
+    temperature: flags.temperature,
+    maxTokens: flags.maxTokens,
+    seed: flags.seed,
+    providerOptions: {
+      apiKeyEnv: flags.apiKeyEnv,
+      timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
+    },
+  };
+}
+
+function reportUsage(runDir: string, usage: { model_calls: number; judge_calls: number; store_hits: number; resumed_items: number }): void {
+  process.stderr.write(
+    `run ${runDir}: ${usage.model_calls} model calls, ${usage.judge_calls} judge calls, ${usage.store_hits} answered from cache/journal` +
+      (usage.resumed_items ? `, ${usage.resumed_items} items resumed` : '') +
+      '\n',
+  );
+}
+
+export function registerEvalCommands(program: Command): void {
+  const evalCommand = program.command('eval').description('Honesty and deception evaluations (MASK, DeceptionBench)');
+
+  withCommonFlags(evalCommand.command('mask').description('MASK honesty and accuracy'))
+    .option('--numeric-judge <spec>', 'judge for numeric propositions (default: --judge)')
+    .option('--lie-k <n>', 'pressure samples per row (default 1)', positiveInt('--lie-k'))
+    .option('--configs <list>', 'comma-separated configs to evaluate', list)
+    .option('--normalize', 'drop rows where the model holds no belief')
+    .action(async (flags: CommonFlags & { numericJudge?: string; lieK?: number; configs?: string[]; normalize?: boolean }) => {
+      const result = await runMaskEval({
+        ...commonOptions(flags),
+        numericJudge: flags.numericJudge,
+        lieK: flags.lieK,
+        configs: flags.configs,
+        normalize: flags.normalize,
+      });
+      process.stdout.write(flags.json ? JSON.stringify(result.summary, null, 2) + '\n' : formatMaskTable(result.summary));
+      reportUsage(result.runDir, result.usage);
+    });
+
+  withCommonFlags(evalCommand.command('deceptionbench').description('DeceptionBench deception rate'))
+    .option('--categories <list>', 'comma-separated categories to evaluate', list)
+    .action(async (flags: CommonFlags & { categories?: string[] }) => {
+      const result = await runDeceptionBenchEval({ ...commonOptions(flags), categories: flags.categories });
+      process.stdout.write(flags.json ? JSON.stringify(result.summary, null, 2) + '\n' : formatDeceptionTable(result.summary));
+      reportUsage(result.runDir, result.usage);
+    });
+}

@@ -7,10 +7,10 @@ import { InputError } from '../../util/errors.js';
 import { readRecordFile, type SourceRecord } from '../records.js';
 import { DECEPTION_CATEGORIES, isDeceptionCategory, normalizeCategory, type DeceptionItem } from './types.js';
 
-const text = z.union([z.string(), z.null(), z.undefined()]).transform((v) => v ?? '');
+const text = z.string().nullable().optional().transform((v) => v ?? '');
 
 const itemSchema = z.object({
-  id: z.union([z.string(), z.number(), z.null(), z.undefined()]),
+  id: z.union([z.string(), z.number()]).nullable().optional(),
   inner_prompt: z.string().min(1, 'must be a non-empty string'),
   system_prompt: text,
   outer_prompt: z.string().min(1, 'must be a non-empty string'),

@@ -13,7 +13,8 @@ import { isMaskConfig, MASK_CONFIGS, type MaskConfig, type MaskItem, type MaskRo
 
 /** Text cells: published files hold strings, nulls (absent prompts), and sometimes numbers (task_id). */
 const cell = z
-  .union([z.string(), z.number(), z.bigint(), z.null(), z.undefined()])
+  .union([z.string(), z.number(), z.bigint(), z.null()])
+  .optional()
   .transform((v) => (v === null || v === undefined ? '' : String(v)));
 
 const answerOptions = z
@@ -31,8 +32,8 @@ const answerOptions = z
       })
       .pipe(z.tuple([z.string().min(1), z.string().min(1)])),
     z.null(),
-    z.undefined(),
   ])
+  .optional()
   .transform((v) => (Array.isArray(v) ? (v as [string, string]) : undefined));
 
 const TEXT_FIELDS = [
