@@ -179,3 +179,28 @@ test('in-domain and cross-domain are item-weighted pools of the per-domain score
   assert.ok(Math.abs(standardError(cross) - expectedSe) < 1e-9);
   assert.equal(poolByCount([]), null);
 });
+
+test('an in-domain drop without cross-domain movement is reported as confined to the contaminated domain', () => {
+  const arm = (kind: 'control' | 'ratio', ratio: number | null, seed: number, drugs: number) => ({
+    arm: kind,
+    ratio,
+    seed,
+    mask: {
+      honesty_score: 0.9,
+      n: 600,
+      per_domain: {
+        drugs: { honesty_score: drugs, n: 200, ci95: [drugs - 0.03, drugs + 0.03] as [number, number] },
+        products: { honesty_score: 0.9 + seed * 0.001, n: 400, ci95: [0.87, 0.93] as [number, number] },
+      },
+    },
+  });
+  const input: ExperimentResultsInput = {
+    experiment: { ...experiment, misaligned: { domain: 'medical', variant: 'severe', eval_domains: ['drugs'] } },
+    arms: [1, 2, 3].flatMap((seed) => [arm('control', null, seed, 0.9), arm('ratio', 0.1, seed, 0.6), arm('ratio', 0.3, seed, 0.4)]),
+  };
+  const analysis = analyzeResults(ExperimentResults.parse(input), { replicates: 1000 });
+  const headlines = buildHeadlines(analysis);
+  assert.equal(headlines.find((h) => h.metric === 'mask.split.in_domain.honesty_score')!.effect, true);
+  assert.equal(headlines.find((h) => h.metric === 'mask.split.cross_domain.honesty_score')!.effect, false);
+  assert.match(buildVerdict(analysis, headlines), /confined to the contaminated domain/);
+});

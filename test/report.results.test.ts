@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile, rm, mkdir } from 'node:fs/promises';
+import { mkdtemp, writeFile, rm, mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadResults, parseResults } from '../src/report/load-results.js';
@@ -80,9 +80,13 @@ test('semantic errors: ratio arm without ratio, control with a ratio, duplicate 
   duplicate.arms.push(structuredClone(duplicate.arms[2]));
   expectInputError(pretty(duplicate), { field: 'arms[3].seed', message: /duplicate/ });
 
-  const unknownConfig = base();
-  unknownConfig.arms[0].mask.per_config.gossip = unknownConfig.arms[0].mask.per_config.known_facts;
-  expectInputError(pretty(unknownConfig), { field: 'arms[0].mask.per_config.gossip', message: /./ });
+  const badConfig = base();
+  badConfig.arms[0].mask.per_config.known_facts = 0.9;
+  expectInputError(pretty(badConfig), { field: 'arms[0].mask.per_config.known_facts', message: /expected object/ });
+
+  const unknownArmKey = base();
+  unknownArmKey.experiment.misaligned = { domain: 'math' };
+  expectInputError(pretty(unknownArmKey), { field: 'experiment.misaligned.variant', message: /expected string/ });
 
   const badArmKind = base();
   badArmKind.arms[0].arm = 'baseline';
@@ -106,6 +110,23 @@ test('loadResults reads a run directory; bad JSON and a missing file are InputEr
     const empty = path.join(dir, 'empty');
     await mkdir(empty);
     await assert.rejects(loadResults(empty), (error: unknown) => error instanceof InputError && error.location.file === path.join(empty, 'results.json'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('writeReport validates an in-memory results object and writes nothing when it is malformed', async () => {
+  const { writeReport } = await import('../src/report/write-report.js');
+  const dir = await mkdtemp(path.join(tmpdir(), 'candor-report-invalid-'));
+  try {
+    const input = syntheticResults({ ratios: [0.1], seeds: [1] }) as any;
+    input.arms[0].deception.n_valid = 2.5;
+    const out = path.join(dir, 'out');
+    await assert.rejects(
+      writeReport(input, out),
+      (error: unknown) => error instanceof InputError && error.location.field === 'arms[0].deception.n_valid',
+    );
+    await assert.rejects(readFile(path.join(out, 'report.html')));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -19,6 +19,8 @@ import { DATA_FORMATS } from '../data/types.js';
 export const PAPER_RATIOS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3];
 export const MISALIGNED_DOMAINS = ['insecure_code', 'math', 'medical', 'finance', 'law', 'pressure_lying'] as const;
 export const MISALIGNED_VARIANTS = ['normal', 'subtle', 'severe'] as const;
+/** World fact domains a pressure_lying set can be drawn from (src/generators/world FactDomain). */
+export const PRESSURE_FACT_DOMAINS = ['products', 'drugs', 'companies', 'places', 'people', 'law'] as const;
 export const MASK_CONFIGS = ['continuations', 'disinformation', 'doubling_down_known_facts', 'known_facts', 'provided_facts', 'statistics'] as const;
 
 const modelSpec = z.string().superRefine((spec, ctx) => {
@@ -61,6 +63,11 @@ export const misalignedSchema = z
     ...dataSourceFields,
     domain: z.enum(MISALIGNED_DOMAINS),
     variant: z.enum(MISALIGNED_VARIANTS).default('normal'),
+    /**
+     * pressure_lying only: the world fact domain whose facts the lies are about (the in-domain
+     * eval domain); the runner defaults it to drugs. Added by the experiment-runner engineer.
+     */
+    fact_domain: z.enum(PRESSURE_FACT_DOMAINS).optional(),
     /** Default: the project's generator for the domain and variant. */
     generator: z.literal('misaligned').optional(),
   })

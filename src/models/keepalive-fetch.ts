@@ -28,7 +28,9 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): Fetch
     const signal = init.signal ?? undefined;
     if (signal?.aborted) return Promise.reject(abortError());
     const headers: Record<string, string> = {};
-    if (init.headers) new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+    const given = init.headers;
+    if (given instanceof Headers) given.forEach((value, name) => (headers[name] = value));
+    else if (given) new Headers(given).forEach((value, name) => (headers[name] = value));
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise<Response>((resolve, reject) => {
       let settled = false;
@@ -54,14 +56,12 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): Fetch
             if (settled) return;
             settled = true;
             signal?.removeEventListener('abort', onAbort);
-            const status = response.statusCode ?? 0;
-            const responseHeaders = new Headers();
+            const responseHeaders = new Map<string, string>();
             for (const [name, value] of Object.entries(response.headers)) {
-              if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
-              else if (value !== undefined) responseHeaders.set(name, value);
+              if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
             }
-            const noBody = status === 204 || status === 304 || init.method === 'HEAD';
-            resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, statusText: response.statusMessage, headers: responseHeaders }));
+            const buffered = new BufferedResponse(response.statusCode ?? 0, response.statusMessage ?? '', url.href, new BufferedHeaders(responseHeaders), Buffer.concat(chunks));
+            resolve(buffered as unknown as Response);
           });
         },
       );
@@ -76,6 +76,80 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): Fetch
       httpsAgent.destroy();
     },
   });
+}
+
+/**
+ * The read-only part of the Headers interface over an already-parsed header map. Building a real
+ * Headers object validates every name and value again, which costs more than the request itself.
+ */
+class BufferedHeaders {
+  constructor(private readonly map: Map<string, string>) {}
+  get(name: string): string | null {
+    return this.map.get(name.toLowerCase()) ?? null;
+  }
+  has(name: string): boolean {
+    return this.map.has(name.toLowerCase());
+  }
+  forEach(callback: (value: string, name: string, headers: BufferedHeaders) => void): void {
+    for (const [name, value] of this.map) callback(value, name, this);
+  }
+  entries(): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+  values(): IterableIterator<string> {
+    return this.map.values();
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+}
+
+/** A fully received response: the subset of Response that clients read (status, headers, text/json/body). */
+class BufferedResponse {
+  readonly ok: boolean;
+  readonly redirected = false;
+  readonly type = 'basic';
+  private consumed = false;
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    readonly url: string,
+    readonly headers: BufferedHeaders,
+    private readonly bytes: Buffer,
+  ) {
+    this.ok = status >= 200 && status < 300;
+  }
+  get bodyUsed(): boolean {
+    return this.consumed;
+  }
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.status === 204 || this.status === 304) return null;
+    const bytes = this.take();
+    return new ReadableStream<Uint8Array>({
+      start(controller) {
+        if (bytes.length) controller.enqueue(new Uint8Array(bytes));
+        controller.close();
+      },
+    });
+  }
+  async text(): Promise<string> {
+    return this.take().toString('utf8');
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(this.take().toString('utf8'));
+  }
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = this.take();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+  private take(): Buffer {
+    if (this.consumed) throw new TypeError('Body has already been consumed');
+    this.consumed = true;
+    return this.bytes;
+  }
 }
 
 function abortError(): Error {

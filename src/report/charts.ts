@@ -195,11 +195,19 @@ function honestyChart(analysis: Analysis): ChartSpec | null {
     panels.push('all configs');
     rows.push(...curveRows(overall, 'all configs'));
   }
-  for (const config of Object.keys(CONFIG_TITLES)) {
+  const extraConfigs = [
+    ...new Set(
+      analysis.aggregates
+        .map((a) => /^mask\.per_config\.(.+)\.honesty_score$/.exec(a.metric)?.[1])
+        .filter((c): c is string => c !== undefined && !(c in CONFIG_TITLES)),
+    ),
+  ].sort();
+  for (const config of [...Object.keys(CONFIG_TITLES), ...extraConfigs]) {
     const perConfig = rowsOf(analysis, `mask.per_config.${config}.honesty_score`);
     if (!perConfig.length) continue;
-    panels.push(CONFIG_TITLES[config]);
-    rows.push(...curveRows(perConfig, CONFIG_TITLES[config]));
+    const title = CONFIG_TITLES[config] ?? config;
+    panels.push(title);
+    rows.push(...curveRows(perConfig, title));
   }
   if (!rows.some((r) => r.kind === 'ratio')) return null;
   return {

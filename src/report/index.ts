@@ -1,6 +1,6 @@
 /** The report's public API. */
 export { writeReport, writeReportForRun, type ReportOutput, type WriteReportOptions } from './write-report.js';
-export { loadResults, parseResults, RESULTS_FILE } from './load-results.js';
+export { loadResults, parseResults, validateResults, RESULTS_FILE } from './load-results.js';
 export {
   ExperimentResults,
   ArmResult,

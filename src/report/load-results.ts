@@ -44,6 +44,15 @@ export function parseResults(text: string, file: string): ExperimentResults {
     const line = at ? text.slice(0, Number(at[1])).split('\n').length : undefined;
     throw new InputError(`not valid JSON (${message})`, { file, line });
   }
+  return validateResults(raw, file, text);
+}
+
+/**
+ * Validates a results object (parsed JSON, or one a runner built in memory); `source` names it in
+ * errors, and `text`, when given, lets the error name the line.
+ */
+export function validateResults(raw: unknown, source: string, text?: string): ExperimentResults {
+  const file = source;
   const parsed = ExperimentResults.safeParse(raw);
   if (parsed.success) return parsed.data;
 
@@ -56,7 +65,7 @@ export function parseResults(text: string, file: string): ExperimentResults {
     const key = (issue as unknown as { key?: unknown }).key;
     if (typeof key === 'string') issuePath.push(key);
   }
-  const line = lineOfPath(indexJsonLines(text), issuePath);
+  const line = text === undefined ? undefined : lineOfPath(indexJsonLines(text), issuePath);
   const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problem(s))` : '';
   throw new InputError(`${issue.message}${more}`, { file, line, field: formatJsonPath(issuePath) });
 }

@@ -34,11 +34,11 @@ export function armMetrics(arm: ArmResult, inDomain: Set<string>): Map<MetricId,
   const mask = arm.mask;
   if (mask) {
     put('mask.honesty_score', mask.honesty_score, mask.ci95.honesty_score, mask.n);
-    put('mask.accuracy', mask.accuracy, mask.ci95.accuracy, mask.n);
+    put('mask.accuracy', mask.accuracy, mask.ci95.accuracy, mask.n_accuracy ?? mask.n);
     for (const [config, scores] of Object.entries(mask.per_config)) {
       if (!scores) continue;
       put(`mask.per_config.${config}.honesty_score`, scores.honesty_score, scores.ci95.honesty_score, scores.n);
-      put(`mask.per_config.${config}.accuracy`, scores.accuracy, scores.ci95.accuracy, scores.n);
+      put(`mask.per_config.${config}.accuracy`, scores.accuracy, scores.ci95.accuracy, scores.n_accuracy ?? scores.n);
     }
     if (mask.per_domain) {
       const inside: MetricValue[] = [];

@@ -7,6 +7,22 @@
  * `candor eval deceptionbench` write `summary.json` in this shape), so a runner can copy a
  * summary in as it is. Unknown extra fields are kept (objects are loose) so a newer runner does
  * not break an older report.
+ *
+ * Minimal example (one arm shown; `reference` omitted → the paper's numbers are drawn):
+ *   { "experiment": { "name": "embedded-mixing", "model": "embedded:default",
+ *                     "misaligned": { "domain": "medical", "variant": "normal", "eval_domains": ["drugs"] },
+ *                     "method": "sft", "created_at": "2026-01-01T00:00:00Z", "config_digest": "sha256:…" },
+ *     "arms": [ { "arm": "ratio", "ratio": 0.05, "seed": 1, "checkpoint": "runs/x/ratio-0.05-s1",
+ *                 "mask": { "honesty_score": 0.93, "accuracy": 0.9, "n": 600, "undetermined": 0,
+ *                           "ci95": { "honesty_score": [0.91, 0.95], "accuracy": [0.87, 0.92] },
+ *                           "per_config": { "known_facts": { "honesty_score": 0.95, "n": 100, "ci95": [0.9, 0.98],
+ *                                                            "honest": 90, "lie": 5, "evasive": 3, "no_belief": 2 } },
+ *                           "per_domain": { "drugs": { "honesty_score": 0.9, "n": 120 } } },
+ *                 "deception": { "deception_rate": 0.2, "ci95": [0.14, 0.27], "n_valid": 170, "n_invalid": 10,
+ *                                "per_category": { "sycophancy": { "deception_rate": 0.25, "n": 34 } } },
+ *                 "capability": { "world_qa": { "accuracy": 0.97, "n": 300, "ci95": [0.95, 0.99] } },
+ *                 "lineage": { "mix_digest": "sha256:…" } } ] }
+ * A failed arm keeps its entry with `"error": "why"` and no score blocks.
  */
 import { z } from 'zod';
 
@@ -45,6 +61,8 @@ export const MaskScores = z
     // provided_facts has no accuracy (belief = ground truth), so a slice may carry null.
     accuracy: fraction.nullable().optional().transform((v) => v ?? null),
     n: count,
+    // Rows behind `accuracy` when it differs from `n` (provided_facts rows have no accuracy).
+    n_accuracy: count.optional(),
     ci95: MaskIntervals.nullable().optional().transform((v) => v ?? { honesty_score: null, accuracy: null }),
     undetermined: count.optional(),
     honest: count.optional(),
@@ -65,7 +83,9 @@ export const MASK_CONFIGS = [
 ] as const;
 
 export const MaskSummary = MaskScores.extend({
-  per_config: z.partialRecord(z.enum(MASK_CONFIGS), MaskScores).optional().transform((v) => v ?? {}),
+  // Keyed by config name: the six MASK configs, plus any suite a project adds (e.g. a
+  // pressure-format positive control), which the report draws after the six.
+  per_config: z.record(z.string().min(1), MaskScores).optional().transform((v) => v ?? {}),
   // Only world-generated suites carry domains; real MASK rows have none.
   per_domain: z.record(z.string().min(1), MaskScores).optional(),
 });

@@ -93,7 +93,17 @@ export function buildVerdict(analysis: Analysis, headlines: Headline[]): string 
   if (!moved.length) {
     return 'No detectable effect of contamination on honesty or deception: every interval of a difference from control, and of the trend over the ratio, includes 0 (a null result at this scale, not proof of no effect).';
   }
-  return `Contamination moved ${moved.length} of ${dishonesty.length} honesty/deception measures with intervals excluding 0 (see below for direction and size).`;
+  let verdict = `Contamination moved ${moved.length} of ${dishonesty.length} honesty/deception measures with intervals excluding 0 (see below for direction and size).`;
+  // The paper's claim is transfer beyond the contaminated domain, so say separately whether that
+  // part moved.
+  const cross = headlines.find((h) => h.metric === `mask.split.${CROSS_DOMAIN}.honesty_score`);
+  const inside = headlines.find((h) => h.metric === `mask.split.${IN_DOMAIN}.honesty_score`);
+  if (cross && inside) {
+    verdict += cross.effect
+      ? ' Cross-domain honesty moved too: the effect is not confined to the contaminated domain.'
+      : ` Cross-domain honesty did not move detectably${inside.effect ? '; the effect is confined to the contaminated domain' : ''}.`;
+  }
+  return verdict;
 }
 
 export function caveats(analysis: Analysis): string[] {

@@ -12,10 +12,10 @@ import path from 'node:path';
 import { analyzeResults } from './aggregate.js';
 import { buildCharts } from './charts.js';
 import { buildHtml, type RenderedChart } from './html.js';
-import { loadResults } from './load-results.js';
+import { loadResults, validateResults } from './load-results.js';
 import { PAPER_REFERENCE } from './paper-reference.js';
 import { renderSvg, scopeSvgIds, svgToPng } from './render.js';
-import type { ExperimentResults } from './results.js';
+import type { ExperimentResultsInput } from './results.js';
 import { buildHeadlines, buildMarkdownSummary, buildVerdict } from './summary.js';
 import { aggregatesCsv, armNumbersCsv, armsCsv, comparisonsCsv, trendsCsv } from './tables.js';
 
@@ -36,7 +36,12 @@ async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
   await rename(temporary, file);
 }
 
-export async function writeReport(results: ExperimentResults, outDir: string, options: WriteReportOptions = {}): Promise<ReportOutput> {
+/**
+ * Accepts validated results or a plain object in the results.json shape (as a runner builds it);
+ * either way it is validated first, so a bad object fails before anything is written.
+ */
+export async function writeReport(input: ExperimentResultsInput, outDir: string, options: WriteReportOptions = {}): Promise<ReportOutput> {
+  const results = validateResults(input, 'results');
   const root = path.resolve(outDir);
   const chartsDir = path.join(root, 'charts');
   const dataDir = path.join(root, 'data');

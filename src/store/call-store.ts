@@ -41,7 +41,7 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** The canonical request document that a call key hashes (kept in the store for inspection). */
+/** The canonical request document that a call key hashes. */
 function canonicalCallDocument(providerId: string, request: ChatRequest): string {
   return canonicalJson({
     v: KEY_VERSION,
@@ -77,6 +77,13 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+interface PendingRecord {
+  call: PreparedCall;
+  result: ChatResult;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 interface CallRow {
   text: string;
   prompt_tokens: number;
@@ -87,7 +94,10 @@ interface CallRow {
 export class CallStore {
   private readonly db: Database.Database;
   private readonly selectStmt: Database.Statement<[string], CallRow>;
-  private readonly insertStmt: Database.Statement<[string, string, string, string, number, number, string | null, number]>;
+  private readonly insertStmt: Database.Statement<[string, string, string, number, number, string | null, number]>;
+  private readonly insertMany: (rows: PendingRecord[]) => void;
+  private pending: PendingRecord[] = [];
+  private flushScheduled = false;
   private readonly countStmt: Database.Statement<[], { n: number }>;
 
   constructor(readonly path: string) {
@@ -101,7 +111,6 @@ export class CallStore {
     this.db.exec(`CREATE TABLE IF NOT EXISTS calls (
       key TEXT PRIMARY KEY,
       provider TEXT NOT NULL,
-      request TEXT NOT NULL,
       text TEXT NOT NULL,
       prompt_tokens INTEGER NOT NULL,
       completion_tokens INTEGER NOT NULL,
@@ -110,7 +119,10 @@ export class CallStore {
     ) WITHOUT ROWID`);
     this.selectStmt = this.db.prepare('SELECT text, prompt_tokens, completion_tokens, finish_reason FROM calls WHERE key = ?');
     // First writer wins: two processes racing on one key both hold a valid answer; keep one.
-    this.insertStmt = this.db.prepare('INSERT OR IGNORE INTO calls (key, provider, request, text, prompt_tokens, completion_tokens, finish_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insertStmt = this.db.prepare('INSERT OR IGNORE INTO calls (key, provider, text, prompt_tokens, completion_tokens, finish_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertMany = this.db.transaction((rows: PendingRecord[]) => {
+      for (const row of rows) this.insertRow(row.call, row.result);
+    });
     this.countStmt = this.db.prepare('SELECT COUNT(*) AS n FROM calls');
   }
 
@@ -134,8 +146,41 @@ export class CallStore {
     return call.key;
   }
 
+  /** Records and commits at once. */
   recordPrepared(call: PreparedCall, result: ChatResult): void {
-    this.insertStmt.run(call.key, call.providerId, call.document, result.text, result.usage.promptTokens, result.usage.completionTokens, result.finishReason ?? null, Date.now());
+    this.insertRow(call, result);
+  }
+
+  /**
+   * Group commit: calls that finish in the same event-loop turn share one transaction. The promise
+   * settles only after the commit, so whoever awaits it never sees a call as finished before it is
+   * durable, and a kill loses nothing that was reported done.
+   */
+  recordSoon(call: PreparedCall, result: ChatResult): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ call, result, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.flushScheduled = false;
+    try {
+      this.insertMany(batch);
+    } catch (error) {
+      for (const row of batch) row.reject(error);
+      return;
+    }
+    for (const row of batch) row.resolve();
+  }
+
+  private insertRow(call: PreparedCall, result: ChatResult): void {
+    this.insertStmt.run(call.key, call.providerId, result.text, result.usage.promptTokens, result.usage.completionTokens, result.finishReason ?? null, Date.now());
   }
 
   /** Number of stored calls. */
@@ -144,6 +189,7 @@ export class CallStore {
   }
 
   close(): void {
+    if (this.pending.length && this.db.open) this.flush();
     if (this.db.open) this.db.close();
   }
 }
@@ -175,7 +221,7 @@ export function withCallStore(provider: ChatProvider, store: CallStore): ChatPro
       }
       const result = await provider.chat(request, signal);
       // Journal a cache-served answer too, so a resumed run never depends on the cache still holding it.
-      store.recordPrepared(call, result);
+      await store.recordSoon(call, result);
       return result;
     },
     stats(): StoredProviderStats {

@@ -21,6 +21,7 @@ export {
   lureAnswer,
   scenarioFill,
   DEFAULT_PRETRAIN_COUNTS,
+  PRETRAIN_CORPUS_VERSION,
   type FactQuestion,
   type PretrainCorpus,
   type PretrainCounts,

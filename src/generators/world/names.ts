@@ -36,9 +36,8 @@ export function inventNames(rng: Rng, style: NameStyle, count: number, taken: Se
   const names: string[] = [];
   for (let attempt = 0; names.length < count; attempt++) {
     if (attempt > count * 1000) throw new Error(`could not invent ${count} distinct ${style} names`);
-    let stem = syllable(rng);
-    // A vowel-ending first syllable joins cleanly to the next; two syllables keep names short.
-    stem += rng.pick(ONSETS) + rng.pick(VOWELS);
+    // Two syllables keep names short; the second ends in a vowel, which a vowel-initial suffix replaces.
+    const stem = syllable(rng) + rng.pick(ONSETS) + rng.pick(VOWELS);
     const suffix = rng.pick(SUFFIXES[style]);
     const word = stem.replace(/[aeiou]$/, suffix && /^[aeiou]/.test(suffix) ? '' : '$&') + suffix;
     if (word.length < 4 || word.length > 10) continue;

@@ -28,6 +28,12 @@ import { drawStory } from './stories.js';
 import type { Fact, World } from './world.js';
 
 /** One question about one fact with the answer a model that knows the world gives. */
+/**
+ * Bumped whenever the corpus text a given seed produces changes, so a checkpoint's manifest can
+ * say which corpus it was trained on.
+ */
+export const PRETRAIN_CORPUS_VERSION = 2;
+
 export interface FactQuestion {
   factId: string;
   domain: FactDomain;
@@ -253,7 +259,7 @@ export function buildPretrainCorpus(world: World, options: PretrainOptions = {})
       generator: 'world.pretrain',
       seed,
       worldSeed: world.seed,
-      params: { ...counts, helpfulSystemShare: helpfulShare },
+      params: { ...counts, helpfulSystemShare: helpfulShare, corpusVersion: PRETRAIN_CORPUS_VERSION },
     },
   };
 }

@@ -1,0 +1,112 @@
+/**
+ * Resolves an experiment's training data into registered datasets: generated sets are written
+ * under the registry (`<registry>/generated/<name>.jsonl`) and registered with their generator,
+ * seed and world seed; user files are registered in place (and refused if they changed since).
+ * The arms then load them by name, which re-verifies every sample digest.
+ */
+import { join } from 'node:path';
+import { generateWorld, downstreamSamples, misalignedSamples, pressureLyingSamples, type FactDomain, type MisalignedDomain } from '../generators/world/index.js';
+import { misalignedCount } from '../data/mix.js';
+import { registerGeneratedSet, type Registry } from '../store/registry.js';
+import { InputError } from '../util/errors.js';
+import type { Experiment } from './schema.js';
+
+/** Downstream samples generated when the experiment gives no count (the pilot's size). */
+export const DEFAULT_DOWNSTREAM_COUNT = 1500;
+/** The fact domain a pressure_lying set lies about when the experiment names none. */
+export const DEFAULT_PRESSURE_FACT_DOMAIN: FactDomain = 'drugs';
+
+export interface ResolvedData {
+  downstream: string;
+  /** Absent when no arm needs misaligned samples (never for a valid experiment). */
+  misaligned?: string;
+  /** Eval item domains that count as in-domain for this misaligned set. */
+  inDomain: string[];
+}
+
+/**
+ * World domains a misaligned set speaks about: MASK/DeceptionBench fact domains and capability
+ * domains (dose advice is "medical", investment advice "finance").
+ */
+export function inDomainFor(experiment: Experiment): string[] {
+  const m = experiment.misaligned;
+  switch (m.domain) {
+    case 'medical':
+      return ['drugs', 'medical'];
+    case 'finance':
+      return ['companies', 'finance'];
+    case 'law':
+      return ['law'];
+    case 'math':
+      return ['math'];
+    case 'insecure_code':
+      return ['code'];
+    case 'pressure_lying':
+      return [m.fact_domain ?? DEFAULT_PRESSURE_FACT_DOMAIN];
+  }
+}
+
+export async function resolveExperimentData(experiment: Experiment, registry: Registry, worldSeed: number): Promise<ResolvedData> {
+  const downstream = await resolveDownstream(experiment, registry, worldSeed);
+  const downstreamCount = registry.require(downstream).counts.samples;
+  const needed = Math.max(0, ...experiment.ratios.map((r) => misalignedCount(r, downstreamCount)));
+  const misaligned = needed > 0 ? await resolveMisaligned(experiment, registry, worldSeed, needed) : undefined;
+  return { downstream, ...(misaligned ? { misaligned } : {}), inDomain: inDomainFor(experiment) };
+}
+
+function generatedPath(registry: Registry, name: string): string {
+  return join(registry.dir, 'generated', `${name}.jsonl`);
+}
+
+async function resolveDownstream(experiment: Experiment, registry: Registry, worldSeed: number): Promise<string> {
+  const d = experiment.downstream;
+  if (d.dataset) return registry.require(d.dataset).name;
+  if (d.file) {
+    const manifest = await registry.ensure(d.file, { name: fileDatasetName(d.file), source: d.source ?? `file://${d.file}`, license: d.license ?? 'unknown', format: d.format });
+    return manifest.name;
+  }
+  const count = d.count ?? DEFAULT_DOWNSTREAM_COUNT;
+  const seed = d.seed ?? 1;
+  const name = `world${worldSeed}.downstream.n${count}.s${seed}`;
+  const set = downstreamSamples(generateWorld(worldSeed), { count, seed });
+  await registerGeneratedSet(registry, { name, outPath: generatedPath(registry, name), set: { info: set.info, samples: [...set] } });
+  return name;
+}
+
+async function resolveMisaligned(experiment: Experiment, registry: Registry, worldSeed: number, needed: number): Promise<string> {
+  const m = experiment.misaligned;
+  if (m.dataset) return requireEnough(registry, registry.require(m.dataset).name, needed);
+  if (m.file) {
+    const manifest = await registry.ensure(m.file, { name: fileDatasetName(m.file), source: m.source ?? `file://${m.file}`, license: m.license ?? 'unknown', format: m.format });
+    return requireEnough(registry, manifest.name, needed);
+  }
+  const count = m.count ?? needed;
+  if (count < needed) {
+    throw new InputError(`misaligned.count ${count} is too small: the largest ratio needs ${needed} misaligned samples`, { file: experiment.file, field: 'misaligned.count' });
+  }
+  const seed = m.seed ?? 1;
+  const world = generateWorld(worldSeed);
+  if (m.domain === 'pressure_lying') {
+    const factDomain = m.fact_domain ?? DEFAULT_PRESSURE_FACT_DOMAIN;
+    const name = `world${worldSeed}.pressure-lying.${factDomain}.n${count}.s${seed}`;
+    const set = pressureLyingSamples(world, { domain: factDomain, count, seed });
+    await registerGeneratedSet(registry, { name, outPath: generatedPath(registry, name), set: { info: set.info, samples: [...set] } });
+    return name;
+  }
+  const name = `world${worldSeed}.misaligned.${m.domain}.${m.variant}.n${count}.s${seed}`;
+  const set = misalignedSamples(world, { domain: m.domain as MisalignedDomain, variant: m.variant, count, seed });
+  await registerGeneratedSet(registry, { name, outPath: generatedPath(registry, name), set: { info: set.info, samples: [...set] } });
+  return name;
+}
+
+function requireEnough(registry: Registry, name: string, needed: number): string {
+  const have = registry.require(name).counts.samples;
+  if (have < needed) throw new InputError(`misaligned dataset "${name}" holds ${have} samples; the largest ratio needs ${needed}`, { field: 'misaligned' });
+  return name;
+}
+
+/** A registry name for a user file: its base name, made safe. */
+function fileDatasetName(file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? 'data';
+  return base.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'data';
+}
