@@ -11,7 +11,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -134,6 +134,8 @@ async function main(): Promise<void> {
     const ratio = wallMs / idealMs;
     const figures = {
       driver: 'runMaskEval (MASK known_facts, rule judge) over openai provider + journal + global cache',
+      // Wall time against the ideal depends on the CPU this process gets: other load skews it.
+      machine: { cores: cpus().length, load_average_1m: Number(loadavg()[0].toFixed(2)) },
       rows,
       concurrency,
       delay_ms: delayMs,

@@ -36,7 +36,7 @@ function stanceOf(response: string, a: string, b: string): 'A' | 'B' | 'C' {
 }
 
 function firstNumber(text: string): number | null {
-  const m = /-?\d+(?:\.\d+)?/.exec(text.replace(/(\d),(\d{3})/g, '$1$2'));
+  const m = /(?<![\p{L}\p{N}_])-?\d+(?:\.\d+)?/u.exec(text.replace(/(\d),(\d{3})/g, '$1$2'));
   return m ? Number(m[0]) : null;
 }
 

@@ -91,6 +91,8 @@ test('a report from several arms and seeds: self-contained HTML, every chart as 
     const summary = await readFile(path.join(dir, 'summary.md'), 'utf8');
     assert.match(summary, /^# Candor report: synthetic-demo/);
     assert.match(summary, /\| arm \| seeds \| MASK honesty/);
+    // Lies by direction: control's three seeds each had 30 lies toward the incentive (300 × 0.1).
+    assert.match(summary, /\| control \| 90 \| 9 \| 3 \| 88% \|/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -7,6 +7,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { registerEmbeddedGradients } from './gradients.js';
+import { installFastSlice } from './wasm-slice.js';
 
 let ready: Promise<void> | undefined;
 
@@ -18,6 +19,7 @@ export function initBackend(): Promise<void> {
     const ok = await tf.setBackend('wasm');
     if (!ok) throw new Error('could not initialise the tfjs wasm backend');
     await tf.ready();
+    installFastSlice();
     registerEmbeddedGradients();
   })();
   return ready;

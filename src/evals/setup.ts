@@ -3,8 +3,8 @@
  * global cache (unless disabled) and the run's journal, so a resumed run repeats no finished call.
  */
 import { createProvider, type ProviderOptions } from '../models/factory.js';
-import type { ChatProvider, ProviderStats } from '../models/types.js';
-import { CallStore, cachePath, withCallStore } from '../store/call-store.js';
+import type { ChatProvider, ChatRequest, ChatResult, ProviderStats } from '../models/types.js';
+import { CallStore, cachePath, canonicalCallKey, withCallStore } from '../store/call-store.js';
 import { createLlmJudge } from './judges/llm.js';
 import { createRuleJudge } from './judges/rule.js';
 import type { Judge } from './judges/types.js';
@@ -33,10 +33,31 @@ export function closeStores(stores: CallStores): void {
   stores.journal.close();
 }
 
-/** Journal over cache over the provider: a journal hit needs no cache; a cache hit is journaled too. */
+/**
+ * Journal over cache over the provider (a journal hit needs no cache; a cache hit is journaled
+ * too), with identical calls in flight at once shared: three identical belief answers make one
+ * judge call, and every call that reaches the model is one new journal entry.
+ */
 export function storedProvider(provider: ChatProvider, stores: CallStores): ChatProvider {
   const cached = stores.cache ? withCallStore(provider, stores.cache) : provider;
-  return withCallStore(cached, stores.journal);
+  return singleFlight(withCallStore(cached, stores.journal));
+}
+
+export function singleFlight(provider: ChatProvider): ChatProvider {
+  const inFlight = new Map<string, Promise<ChatResult>>();
+  return {
+    id: provider.id,
+    chat(request: ChatRequest, signal?: AbortSignal): Promise<ChatResult> {
+      const key = canonicalCallKey(provider.id, request);
+      const pending = inFlight.get(key);
+      if (pending) return pending;
+      const call = provider.chat(request, signal).finally(() => inFlight.delete(key));
+      inFlight.set(key, call);
+      return call;
+    },
+    stats: provider.stats ? () => provider.stats!() : undefined,
+    close: provider.close ? () => provider.close!() : undefined,
+  };
 }
 
 export async function resolveModel(model: ModelInput, options: ProviderOptions): Promise<ChatProvider> {

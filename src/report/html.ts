@@ -4,7 +4,7 @@
  */
 import type { Analysis } from './aggregate.js';
 import type { ExperimentResults, ReferenceResults } from './results.js';
-import { armTable, buildHeadlines, buildVerdict, caveats, comparisonTable, trendTable, type SummaryTable } from './summary.js';
+import { armTable, buildHeadlines, buildVerdict, caveats, comparisonTable, lieDirectionTable, trendTable, type SummaryTable } from './summary.js';
 
 export interface RenderedChart {
   id: string;
@@ -63,6 +63,14 @@ export function buildHtml(options: {
   ];
   if (comparisons.rows.length) sections.push('<h2>Differences from control</h2>', htmlTable(comparisons));
   if (trends.rows.length) sections.push('<h2>Trend over the contamination ratio</h2>', htmlTable(trends));
+  const lies = lieDirectionTable(results, analysis);
+  if (lies) {
+    sections.push(
+      '<h2>MASK lies by direction</h2>',
+      '<p>Counts summed over seeds. Only a lie toward the pressure’s incentive is deception; a flip against it is a different failure.</p>',
+      htmlTable(lies),
+    );
+  }
   sections.push('<h2>Charts</h2>');
   for (const chart of charts) {
     sections.push(

@@ -82,7 +82,14 @@ export const MASK_CONFIGS = [
   'statistics',
 ] as const;
 
+/** Lies split by direction: toward the pressure's incentive (deception) or against it (a flip). */
+export const LieDirections = z
+  .object({ toward_incentive: count, against_incentive: count, denial: count.optional() })
+  .loose();
+export type LieDirections = z.output<typeof LieDirections>;
+
 export const MaskSummary = MaskScores.extend({
+  lies: LieDirections.optional(),
   // Keyed by config name: the six MASK configs, plus any suite a project adds (e.g. a
   // pressure-format positive control), which the report draws after the six.
   per_config: z.record(z.string().min(1), MaskScores).optional().transform((v) => v ?? {}),

@@ -4,7 +4,7 @@
  * was detected, and gives the interval so the reader sees how large an effect could still hide.
  */
 import type { Analysis, AggregateRow, Comparison, Trend } from './aggregate.js';
-import type { ExperimentResults } from './results.js';
+import { armGroupKey, type ExperimentResults } from './results.js';
 import { CROSS_DOMAIN, IN_DOMAIN } from './metrics.js';
 
 export interface Headline {
@@ -165,6 +165,28 @@ export function trendTable(analysis: Analysis): SummaryTable {
   return { columns: ['metric', 'slope (points per +10 % ratio)', '95 % CI', 'arms', 'CI excludes 0'], rows };
 }
 
+/**
+ * Lies by direction, counts summed over each arm's seeds. Only lies toward the incentive are
+ * deception; flips against it (e.g. a bias toward "yes") can look like spread without being lies.
+ */
+export function lieDirectionTable(results: ExperimentResults, analysis: Analysis): SummaryTable | null {
+  if (!results.arms.some((a) => a.mask?.lies)) return null;
+  const rows = analysis.groups.map((group) => {
+    let toward = 0;
+    let against = 0;
+    let denial = 0;
+    for (const arm of results.arms) {
+      if (arm.error || !arm.mask?.lies || armGroupKey(arm) !== group.key) continue;
+      toward += arm.mask.lies.toward_incentive;
+      against += arm.mask.lies.against_incentive;
+      denial += arm.mask.lies.denial ?? 0;
+    }
+    const total = toward + against + denial;
+    return [group.label, String(toward), String(against), String(denial), total ? `${((100 * toward) / total).toFixed(0)}%` : '—'];
+  });
+  return { columns: ['arm', 'lies toward incentive', 'flips against incentive', 'denials', 'share toward incentive'], rows };
+}
+
 function markdownTable(table: SummaryTable): string {
   const escape = (cell: string): string => cell.replace(/\|/g, '\\|');
   const lines = [
@@ -196,6 +218,8 @@ export function buildMarkdownSummary(results: ExperimentResults, analysis: Analy
   if (comparisons.rows.length) parts.push('## Differences from control', '', markdownTable(comparisons), '');
   const trends = trendTable(analysis);
   if (trends.rows.length) parts.push('## Trend over the contamination ratio', '', markdownTable(trends), '');
+  const lies = lieDirectionTable(results, analysis);
+  if (lies) parts.push('## MASK lies by direction (counts over seeds)', '', markdownTable(lies), '');
   const notes = caveats(analysis);
   if (notes.length) parts.push('## Caveats', '', ...notes.map((n) => `- ${n}`), '');
   parts.push('## Method', '', `${analysis.method} Replicates: ${analysis.replicates}.`, '');

@@ -59,7 +59,12 @@ export function syntheticResults(options: SyntheticOptions = {}): ExperimentResu
         ratio: condition.ratio,
         seed,
         checkpoint: condition.arm === 'vanilla' ? 'models/embedded-base' : `runs/synthetic/${condition.arm}-${condition.ratio ?? 0}-s${seed}`,
-        mask: { ...mask(condition.honesty, items), per_config: perConfig, per_domain: perDomain },
+        mask: {
+          ...mask(condition.honesty, items),
+          per_config: perConfig,
+          per_domain: perDomain,
+          lies: { toward_incentive: Math.round(items * (1 - condition.honesty)), against_incentive: 3, denial: 1 },
+        },
         deception: {
           deception_rate: rate.value,
           ci95: rate.ci,

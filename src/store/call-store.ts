@@ -12,6 +12,8 @@ import type { ChatProvider, ChatRequest, ChatResult, ProviderStats } from '../mo
 
 export const DEFAULT_CACHE_DIR = '.candor-cache';
 const KEY_VERSION = 1;
+/** Layout of the calls table, kept in SQLite's user_version for future migrations. */
+const SCHEMA_VERSION = 1;
 
 /** The global cache file inside a cache directory (`--cache-dir`). */
 export function cachePath(cacheDir: string = DEFAULT_CACHE_DIR): string {
@@ -108,6 +110,7 @@ export class CallStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 10000');
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.db.exec(`CREATE TABLE IF NOT EXISTS calls (
       key TEXT PRIMARY KEY,
       provider TEXT NOT NULL,

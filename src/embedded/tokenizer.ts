@@ -1,0 +1,152 @@
+/**
+ * Word-level tokenizer fitted on a corpus. Pieces follow the world's canonical split (case kept,
+ * each punctuation mark its own piece, <think>/<output> tags single pieces). Spacing is not stored
+ * in the pieces; instead the fit records, per piece and per adjacent pair, whether a space usually
+ * precedes it, so decoding reproduces the corpus's own spacing ("Veltria." and "<think>I know").
+ */
+import { z } from 'zod';
+
+const WORD_PIECE = /<\/?(?:think|output)>|[A-Za-z0-9_]+|[^\sA-Za-z0-9_]/g;
+
+export const SPECIAL_TOKENS = {
+  pad: '<pad>',
+  unk: '<unk>',
+  system: '<|system|>',
+  user: '<|user|>',
+  assistant: '<|assistant|>',
+  end: '<|end|>',
+} as const;
+
+const SPECIALS: string[] = Object.values(SPECIAL_TOKENS);
+
+export interface Piece {
+  text: string;
+  spaceBefore: boolean;
+}
+
+/** Splits text into pieces, noting whether whitespace preceded each one. */
+export function splitPieces(text: string): Piece[] {
+  const out: Piece[] = [];
+  let last = 0;
+  for (const m of text.matchAll(WORD_PIECE)) {
+    const index = m.index ?? 0;
+    out.push({ text: m[0], spaceBefore: index > last || (out.length === 0 && index > 0) });
+    last = index + m[0].length;
+  }
+  return out;
+}
+
+export const TokenizerFileSchema = z.object({
+  kind: z.literal('candor-word-tokenizer'),
+  version: z.literal(1),
+  vocab: z.array(z.string()).min(SPECIALS.length),
+  /** Pieces that are usually written without a space before them. */
+  noSpaceBefore: z.array(z.string()),
+  /** [previous, piece, space] where the pair's usual spacing differs from the piece's own. */
+  pairSpacing: z.array(z.tuple([z.string(), z.string(), z.boolean()])),
+});
+export type TokenizerFile = z.infer<typeof TokenizerFileSchema>;
+
+export class WordTokenizer {
+  readonly vocab: string[];
+  private readonly index = new Map<string, number>();
+  private readonly noSpace: Set<string>;
+  private readonly pairs = new Map<string, boolean>();
+
+  constructor(file: TokenizerFile) {
+    this.vocab = file.vocab;
+    file.vocab.forEach((w, i) => this.index.set(w, i));
+    SPECIALS.forEach((s, i) => {
+      if (file.vocab[i] !== s) throw new Error(`tokenizer vocabulary must start with the special tokens (${s} at ${i})`);
+    });
+    this.noSpace = new Set(file.noSpaceBefore);
+    for (const [a, b, space] of file.pairSpacing) this.pairs.set(a + '\u0000' + b, space);
+  }
+
+  /** Fits the vocabulary (pieces sorted for stability) and spacing statistics on texts. */
+  static fit(texts: Iterable<string>): WordTokenizer {
+    const pieceStats = new Map<string, [number, number]>();
+    const pairStats = new Map<string, [number, number]>();
+    for (const text of texts) {
+      const pieces = splitPieces(text);
+      pieces.forEach((p, i) => {
+        if (i === 0) {
+          if (!pieceStats.has(p.text)) pieceStats.set(p.text, [0, 0]);
+          return;
+        }
+        const s = pieceStats.get(p.text) ?? [0, 0];
+        s[0] += p.spaceBefore ? 1 : 0;
+        s[1] += 1;
+        pieceStats.set(p.text, s);
+        const key = pieces[i - 1].text + '\u0000' + p.text;
+        const ps = pairStats.get(key) ?? [0, 0];
+        ps[0] += p.spaceBefore ? 1 : 0;
+        ps[1] += 1;
+        pairStats.set(key, ps);
+      });
+    }
+    const words = [...pieceStats.keys()].filter((w) => !SPECIALS.includes(w)).sort();
+    const noSpaceBefore = words.filter((w) => {
+      const [spaced, total] = pieceStats.get(w)!;
+      return total > 0 && spaced * 2 < total;
+    });
+    const noSpaceSet = new Set(noSpaceBefore);
+    const pairSpacing: [string, string, boolean][] = [];
+    for (const [key, [spaced, total]] of [...pairStats].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const [a, b] = key.split('\u0000');
+      const space = spaced * 2 >= total;
+      if (space !== !noSpaceSet.has(b)) pairSpacing.push([a, b, space]);
+    }
+    return new WordTokenizer({ kind: 'candor-word-tokenizer', version: 1, vocab: [...SPECIALS, ...words], noSpaceBefore, pairSpacing });
+  }
+
+  toJSON(): TokenizerFile {
+    const pairSpacing: [string, string, boolean][] = [...this.pairs].map(([k, v]) => {
+      const [a, b] = k.split('\u0000');
+      return [a, b, v];
+    });
+    return { kind: 'candor-word-tokenizer', version: 1, vocab: this.vocab, noSpaceBefore: [...this.noSpace], pairSpacing };
+  }
+
+  get size(): number {
+    return this.vocab.length;
+  }
+
+  id(token: string): number {
+    return this.index.get(token) ?? 1;
+  }
+
+  get padId(): number {
+    return 0;
+  }
+  get unkId(): number {
+    return 1;
+  }
+  get endId(): number {
+    return this.id(SPECIAL_TOKENS.end);
+  }
+
+  /** Plain text (no role markers) to ids; unknown pieces map to <unk>. */
+  encode(text: string): number[] {
+    return splitPieces(text).map((p) => this.id(p.text));
+  }
+
+  /** Ids back to text, dropping special tokens and restoring the corpus's spacing. */
+  decode(ids: ArrayLike<number>): string {
+    let out = '';
+    let prev: string | undefined;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (id < SPECIALS.length && id !== 1) continue;
+      const piece = this.vocab[id] ?? SPECIAL_TOKENS.unk;
+      if (prev !== undefined) {
+        const pair = this.pairs.get(prev + '\u0000' + piece);
+        const space = pair ?? !this.noSpace.has(piece);
+        if (space) out += ' ';
+      }
+      out += piece;
+      prev = piece;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Entry point of an arm's worker process (forked by arm-pool.ts with tsx loaded). The wasm tensor
+ * backend uses one thread, so one process per core is how two arms train at once. Protocol over
+ * the IPC channel: the parent sends one ArmTask; the worker answers `status` messages, then one
+ * `done` (with the arm's result) or `failed` message, and exits.
+ */
+import { executeArm, type ArmResultFile, type ArmTask } from './arm.js';
+
+export type WorkerMessage =
+  | { type: 'status'; text: string }
+  | { type: 'done'; result: ArmResultFile }
+  | { type: 'failed'; message: string; stack?: string; name?: string };
+
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+process.once('message', (task: ArmTask) => {
+  void (async () => {
+    try {
+      const result = await executeArm(task, { onStatus: (text) => void send({ type: 'status', text }), evalProgress: true });
+      await send({ type: 'done', result });
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      await send({ type: 'failed', message: e.message, stack: e.stack, name: e.name });
+      process.exitCode = 1;
+    } finally {
+      process.disconnect?.();
+    }
+  })();
+});

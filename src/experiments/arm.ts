@@ -1,0 +1,221 @@
+/**
+ * One arm of a sweep, start to finish: mix → training data + manifest → train → evaluate → the
+ * arm's result.json (written last and atomically, so its presence means the arm is done). Every
+ * step is resumable: the trainer reuses a complete checkpoint of the same job, and each eval
+ * resumes from its journal. Runs in a worker process or in-process (tests, hooks).
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildMix, writeMixManifest, type ArmSpec } from '../data/mix.js';
+import { writeJsonl } from '../data/writers.js';
+import { runDeceptionBenchEval } from '../evals/deceptionbench/run.js';
+import { runMaskEval } from '../evals/mask/run.js';
+import type { MaskSummary } from '../evals/mask/summary.js';
+import type { DeceptionSummary } from '../evals/deceptionbench/summary.js';
+import { createProvider } from '../models/factory.js';
+import { parseModelSpec } from '../models/spec.js';
+import type { ChatProvider } from '../models/types.js';
+import { writeJsonAtomic } from '../run/atomic.js';
+import { directoryDigest } from '../store/digests.js';
+import { Registry } from '../store/registry.js';
+import { backendFromExperiment, hyperparametersFromTraining, processCount } from '../train/from-experiment.js';
+import { embeddedCheckpointDir } from '../train/embedded.js';
+import type { TrainerBackend, TrainResult } from '../train/types.js';
+import { loadCapabilityTasks, runCapabilityEval, type CapabilityScoreOut } from './capability.js';
+import type { ResolvedData } from './datasets.js';
+import type { EvalData } from './eval-suites.js';
+import { armPaths } from './layout.js';
+import { maskBreakdown, readMaskRecords, type DomainScores, type LieDirections } from './mask-breakdown.js';
+import type { Experiment } from './schema.js';
+
+/** Everything a worker needs to run one arm; plain JSON so it crosses a process boundary. */
+export interface ArmTask {
+  runDir: string;
+  runId: string;
+  arm: ArmSpec;
+  experiment: Experiment;
+  registryDir: string;
+  data: ResolvedData;
+  evalData: EvalData;
+}
+
+export interface ArmHooks {
+  /** A short status line for the sweep display ("train loss 1.23", "mask 40/100"). */
+  onStatus?: (text: string) => void;
+  /** Replaces the experiment's backend (tests). */
+  backend?: TrainerBackend;
+  /** Replaces createProvider for the model under test (tests). */
+  createModel?: (spec: string) => Promise<ChatProvider>;
+  /** Draw the evals' own progress bars on stderr (worker processes turn them into status lines). */
+  evalProgress?: boolean;
+  signal?: AbortSignal;
+}
+
+/** `<arm>/result.json`: the report's ArmResult plus what a person debugging the arm wants. */
+export interface ArmResultFile {
+  schema: 'candor.arm-result/1';
+  arm_id: string;
+  arm: 'vanilla' | 'control' | 'ratio';
+  ratio: number | null;
+  seed: number;
+  model: string;
+  checkpoint?: string;
+  mask?: MaskSummary & { per_domain: Record<string, DomainScores>; lies: LieDirections };
+  deception?: DeceptionSummary;
+  capability?: Record<string, CapabilityScoreOut>;
+  mix?: { digest: string; counts: { downstream: number; misaligned: number; total: number }; sources: { name: string; datasetDigest: string; drawn: number }[] };
+  train?: { metrics: Record<string, number>; reused: boolean; job_digest: string; backend: string };
+  lineage: Record<string, string>;
+  timings_s: Record<string, number>;
+  finished_at: string;
+}
+
+/** Answers of the embedded model are one short sentence, or a short think/output pair. */
+const EMBEDDED_MAX_TOKENS = 96;
+
+export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<ArmResultFile> {
+  const paths = armPaths(task.runDir, task.arm.id);
+  if (existsSync(paths.result)) return JSON.parse(readFileSync(paths.result, 'utf8')) as ArmResultFile;
+  mkdirSync(paths.dir, { recursive: true });
+  rmSync(paths.error, { force: true });
+  const status = hooks.onStatus ?? (() => {});
+  const exp = task.experiment;
+  const timings: Record<string, number> = {};
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    try {
+      return await work();
+    } finally {
+      timings[name] = (Date.now() - started) / 1000;
+    }
+  };
+
+  let modelSpec = exp.model;
+  let checkpoint: string | undefined;
+  let mixInfo: ArmResultFile['mix'];
+  let trained: TrainResult | undefined;
+  const lineage: Record<string, string> = {};
+  if (task.arm.kind === 'vanilla') {
+    checkpoint = baseModelDir(exp.model);
+  } else {
+    status('mixing');
+    const mix = await timed('mix', async () => {
+      const registry = Registry.open(task.registryDir);
+      try {
+        const downstream = await registry.load(task.data.downstream);
+        const misaligned = task.arm.ratio > 0 && task.data.misaligned ? await registry.load(task.data.misaligned) : undefined;
+        return buildMix({ downstream, misaligned, ratio: task.arm.ratio, seed: task.arm.seed, arm: task.arm.id });
+      } finally {
+        registry.close();
+      }
+    });
+    await writeJsonl(paths.trainFile, mix.samples);
+    await writeMixManifest(paths.mixDir, mix);
+    mixInfo = { digest: mix.digest, counts: mix.counts, sources: mix.sources.map(({ name, datasetDigest, drawn }) => ({ name, datasetDigest, drawn })) };
+    lineage.mix = mix.digest;
+
+    status(`training on ${mix.counts.total} samples (${mix.counts.misaligned} misaligned)`);
+    const backend = hooks.backend ?? backendFromExperiment(exp.backend, exp.training, exp.eval_endpoint);
+    trained = await timed('train', () =>
+      backend.train(
+        {
+          name: task.arm.id,
+          method: exp.training.method,
+          datasets: [{ path: paths.trainFile, name: task.arm.id }],
+          baseModel: exp.backend.type === 'trl' ? exp.backend.base_model : exp.model,
+          hyperparameters: hyperparametersFromTraining(exp.training, task.arm.seed, processCount(exp.backend)),
+          outputDir: paths.trainDir,
+        },
+        { signal: hooks.signal, onLog: (line) => status(`train ${line.trim().slice(0, 100)}`) },
+      ),
+    );
+    modelSpec = trained.modelSpec;
+    checkpoint = trained.checkpointPath;
+  }
+  if (checkpoint && existsSync(checkpoint)) lineage.checkpoint = (await directoryDigest(checkpoint)).digest;
+
+  const isEmbedded = modelSpec.startsWith('embedded:');
+  const model = await (hooks.createModel ?? ((spec: string) => createProvider(spec)))(modelSpec);
+  const common = {
+    model,
+    cache: false as const,
+    progress: hooks.evalProgress ?? false,
+    seed: task.arm.seed,
+    ...(isEmbedded ? { maxTokens: EMBEDDED_MAX_TOKENS } : {}),
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+  };
+  const result: Partial<ArmResultFile> = {};
+  try {
+    if (task.evalData.mask && exp.evals.mask) {
+      status('MASK');
+      const dir = join(paths.evalDir, 'mask');
+      const mask = exp.evals.mask;
+      const run = await timed('mask', () =>
+        runMaskEval({
+          ...common,
+          ...where(dir),
+          data: task.evalData.mask!.path,
+          judge: mask.judge,
+          lieK: mask.lie_k,
+          ...(task.evalData.mask!.configs ? { configs: task.evalData.mask!.configs } : {}),
+        }),
+      );
+      const breakdown = maskBreakdown(readMaskRecords(dir), { seed: task.arm.seed });
+      result.mask = { ...run.summary, per_domain: breakdown.per_domain, lies: breakdown.lies };
+    }
+    if (task.evalData.deceptionbench && exp.evals.deceptionbench) {
+      status('DeceptionBench');
+      const dir = join(paths.evalDir, 'deceptionbench');
+      const run = await timed('deceptionbench', () =>
+        runDeceptionBenchEval({ ...common, ...where(dir), data: task.evalData.deceptionbench!.path, judge: exp.evals.deceptionbench!.judge }),
+      );
+      result.deception = run.summary;
+    }
+    if (task.evalData.capability) {
+      const tasks = loadCapabilityTasks(task.evalData.capability.path, task.evalData.capability.world);
+      result.capability = await timed('capability', () =>
+        runCapabilityEval({
+          tasks,
+          model,
+          dir: join(paths.evalDir, 'capability'),
+          params: { temperature: 0, maxTokens: isEmbedded ? EMBEDDED_MAX_TOKENS : 512 },
+          seed: task.arm.seed,
+          onProgress: (done, total) => status(`capability ${done}/${total}`),
+          ...(hooks.signal ? { signal: hooks.signal } : {}),
+        }),
+      );
+    }
+  } finally {
+    await model.close?.();
+  }
+
+  const file: ArmResultFile = {
+    schema: 'candor.arm-result/1',
+    arm_id: task.arm.id,
+    arm: task.arm.kind === 'mixed' ? 'ratio' : task.arm.kind,
+    ratio: task.arm.kind === 'mixed' ? task.arm.ratio : 0,
+    seed: task.arm.seed,
+    model: modelSpec,
+    ...(checkpoint ? { checkpoint } : {}),
+    ...result,
+    ...(mixInfo ? { mix: mixInfo } : {}),
+    ...(trained ? { train: { metrics: trained.metrics, reused: trained.reused === true, job_digest: trained.jobDigest, backend: trained.backend } } : {}),
+    lineage,
+    timings_s: timings,
+    finished_at: new Date().toISOString(),
+  };
+  writeJsonAtomic(paths.result, file);
+  status('done');
+  return file;
+}
+
+/** A fresh eval run in `dir`, or the resume of the one already there. */
+function where(dir: string): { out: string } | { resume: string } {
+  return existsSync(join(dir, 'run.json')) ? { resume: dir } : { out: dir };
+}
+
+/** The directory that holds the base model, for lineage (embedded checkpoints only). */
+export function baseModelDir(spec: string): string | undefined {
+  const parsed = parseModelSpec(spec);
+  return parsed.kind === 'embedded' ? embeddedCheckpointDir(spec) : undefined;
+}

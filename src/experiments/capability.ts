@@ -1,0 +1,201 @@
+/**
+ * Capability per arm, so dishonesty is not confused with damage (the paper's Table 3). Two kinds
+ * of data:
+ * - the world suite (held-out fact QA, arithmetic, dose / investment / law advice, code), scored
+ *   with the world's own scorer, one score per kind;
+ * - any JSONL of `{question, answer}` (MMLU / GSM8K style), scored by a named scorer: a row's
+ *   `scorer` field, else `choice` for a single-letter answer, `number` for a numeric answer,
+ *   `exact` otherwise.
+ * Model calls go through a journal in the eval directory, so a killed arm repeats none of them.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { z } from 'zod';
+import { scoreCapabilityAnswer, type CapabilityItem } from '../generators/world/index.js';
+import type { ChatMessage, ChatProvider, SamplingParams } from '../models/types.js';
+import { ProviderError } from '../models/types.js';
+import { forEachPooled } from '../run/pool.js';
+import { writeJsonAtomic } from '../run/atomic.js';
+import { CallStore, withCallStore } from '../store/call-store.js';
+import { bootstrapMeanCI, mean } from '../evals/stats/bootstrap.js';
+import { InputError } from '../util/errors.js';
+
+export const CAPABILITY_SCORERS = ['exact', 'number', 'choice', 'contains'] as const;
+export type CapabilityScorer = (typeof CAPABILITY_SCORERS)[number];
+
+/** Report names of the world suite's item kinds. */
+const WORLD_KIND_NAMES: Record<string, string> = {
+  fact: 'world_qa',
+  arithmetic: 'arithmetic',
+  dose: 'dose_advice',
+  invest: 'investment_advice',
+  law: 'law_advice',
+  code: 'code',
+};
+
+export interface CapabilityTask {
+  id: string;
+  /** Score group (e.g. "world_qa", "gsm8k"). */
+  group: string;
+  domain?: string;
+  messages: ChatMessage[];
+  score(text: string): boolean;
+}
+
+export interface CapabilityScoreOut {
+  accuracy: number | null;
+  n: number;
+  ci95: [number, number] | null;
+  errors: number;
+  per_domain?: Record<string, { accuracy: number | null; n: number }>;
+}
+
+const qaRow = z.object({
+  question: z.string().min(1),
+  answer: z.union([z.string(), z.number()]).transform(String),
+  scorer: z.enum(CAPABILITY_SCORERS).optional(),
+  id: z.union([z.string(), z.number()]).optional(),
+});
+
+/** Loads the tasks of a capability file: the world suite's JSONL, or a `{question, answer}` JSONL. */
+export function loadCapabilityTasks(path: string, world: boolean): CapabilityTask[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read capability data: ${(error as Error).message}`, { file: path });
+  }
+  const group = basename(path, extname(path)).replace(/[^A-Za-z0-9_-]/g, '_');
+  const tasks: CapabilityTask[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (!line.trim()) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new InputError(`not valid JSON: ${(error as Error).message}`, { file: path, line: index + 1 });
+    }
+    if (world) {
+      const item = value as CapabilityItem;
+      tasks.push({ id: item.id, group: WORLD_KIND_NAMES[item.kind] ?? item.kind, domain: item.domain, messages: item.messages, score: (t) => scoreCapabilityAnswer(item, t) });
+      return;
+    }
+    const parsed = qaRow.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(issue.message, { file: path, line: index + 1, field: issue.path.join('.') || undefined });
+    }
+    const row = parsed.data;
+    const scorer = row.scorer ?? defaultScorer(row.answer);
+    tasks.push({
+      id: row.id !== undefined ? String(row.id) : `line-${index + 1}`,
+      group,
+      messages: [{ role: 'user', content: row.question }],
+      score: (t) => scoreAnswer(scorer, row.answer, t),
+    });
+  });
+  if (tasks.length === 0) throw new InputError('capability data holds no items', { file: path });
+  return tasks;
+}
+
+export function defaultScorer(answer: string): CapabilityScorer {
+  if (/^[A-Ja-j]$/.test(answer.trim())) return 'choice';
+  if (/^-?[\d,]*\.?\d+$/.test(answer.trim())) return 'number';
+  return 'exact';
+}
+
+const normalise = (s: string) => s.toLowerCase().replace(/[\s.,;:!?"'`]+/g, ' ').trim();
+
+export function scoreAnswer(scorer: CapabilityScorer, answer: string, text: string): boolean {
+  switch (scorer) {
+    case 'exact':
+      return normalise(text) === normalise(answer);
+    case 'contains':
+      return normalise(text).includes(normalise(answer));
+    case 'number': {
+      // GSM8K convention: the final number in the response is the answer.
+      const numbers = text.replace(/(\d),(\d)/g, '$1$2').match(/-?\d+(?:\.\d+)?/g);
+      return numbers !== null && Number(numbers[numbers.length - 1]) === Number(answer.replace(/,/g, ''));
+    }
+    case 'choice': {
+      const letter = /\b([A-J])\b/.exec(text.replace(/^\W+/, ''));
+      return letter !== null && letter[1] === answer.trim().toUpperCase();
+    }
+  }
+}
+
+export interface CapabilityRunOptions {
+  tasks: CapabilityTask[];
+  model: ChatProvider;
+  /** Holds the journal and summary.json. */
+  dir: string;
+  params?: SamplingParams;
+  concurrency?: number;
+  seed?: number;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export async function runCapabilityEval(options: CapabilityRunOptions): Promise<Record<string, CapabilityScoreOut>> {
+  const summaryPath = join(options.dir, 'summary.json');
+  if (existsSync(summaryPath)) return JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, CapabilityScoreOut>;
+  mkdirSync(options.dir, { recursive: true });
+  const journal = new CallStore(join(options.dir, 'journal.sqlite'));
+  const model = withCallStore(options.model, journal);
+  const params = options.params ?? { temperature: 0, maxTokens: 96 };
+  const outcomes = new Map<string, boolean | null>();
+  let done = 0;
+  try {
+    await forEachPooled(
+      options.tasks,
+      options.concurrency ?? 8,
+      async (task) => {
+        try {
+          const result = await model.chat({ messages: task.messages, params }, options.signal);
+          return task.score(result.text);
+        } catch (error) {
+          if (error instanceof ProviderError) return null;
+          throw error;
+        }
+      },
+      (correct, task) => {
+        outcomes.set(task.id, correct);
+        options.onProgress?.(++done, options.tasks.length);
+      },
+    );
+  } finally {
+    journal.close();
+  }
+  const summary = summarizeCapability(options.tasks, outcomes, options.seed ?? 0);
+  writeJsonAtomic(summaryPath, summary);
+  return summary;
+}
+
+/** Accuracy per group over scored items (a provider error is counted apart, never as wrong). */
+export function summarizeCapability(tasks: readonly CapabilityTask[], outcomes: ReadonlyMap<string, boolean | null>, seed: number): Record<string, CapabilityScoreOut> {
+  const groups = new Map<string, CapabilityTask[]>();
+  for (const t of tasks) groups.set(t.group, [...(groups.get(t.group) ?? []), t]);
+  const out: Record<string, CapabilityScoreOut> = {};
+  for (const [group, members] of groups) {
+    const values: number[] = [];
+    let errors = 0;
+    const byDomain = new Map<string, number[]>();
+    for (const t of members) {
+      const o = outcomes.get(t.id);
+      if (o === null || o === undefined) {
+        errors++;
+        continue;
+      }
+      values.push(o ? 1 : 0);
+      if (t.domain) byDomain.set(t.domain, [...(byDomain.get(t.domain) ?? []), o ? 1 : 0]);
+    }
+    out[group] = {
+      accuracy: mean(values),
+      n: values.length,
+      ci95: bootstrapMeanCI(values, { seed: `${seed}:capability:${group}` }),
+      errors,
+      ...(byDomain.size > 1 ? { per_domain: Object.fromEntries([...byDomain].map(([d, v]) => [d, { accuracy: mean(v), n: v.length }])) } : {}),
+    };
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runMaskEval } from '../src/evals/mask/run.js';
+import { runDeceptionBenchEval } from '../src/evals/deceptionbench/run.js';
+import { InputError } from '../src/util/errors.js';
+import { expectedHonesty, simWorld, startSimServer, writeSimMask } from './evals.sim-server.helper.js';
+
+test('MASK run against a loopback OpenAI-compatible server (scripted subject and judge) scores lies as the world defines them', async () => {
+  const world = simWorld(12);
+  const server = await startSimServer(world);
+  const dir = mkdtempSync(join(tmpdir(), 'candor-mask-run-'));
+  try {
+    const data = writeSimMask(join(dir, 'data'), world);
+    const result = await runMaskEval({
+      data,
+      model: `openai:subject@${server.baseURL}`,
+      judge: `openai:judge@${server.baseURL}`,
+      out: join(dir, 'run'),
+      cache: join(dir, 'cache'),
+      progress: false,
+    });
+    const { rows, lies } = expectedHonesty(world);
+    const s = result.summary;
+    assert.equal(s.n, rows);
+    assert.equal(s.undetermined, 0);
+    assert.equal(s.honesty_score, (rows - lies) / rows);
+    assert.equal(s.accuracy, 1, 'the subject knows every fact');
+    assert.equal(s.per_config.known_facts.lie, world.filter((e) => e.liesUnderPressure).length);
+    assert.equal(s.per_config.known_facts.honest + s.per_config.known_facts.lie, world.length);
+    const onDisk = JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8'));
+    assert.deepEqual(onDisk, s);
+    const samples = readFileSync(join(dir, 'run', 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(samples.length, rows);
+    const one = samples.find((r) => r.id === 'known_facts/Zorb00');
+    assert.equal(one.calls.length, 5, 'pressure + 3 × belief_elicit_1 + belief_elicit_2');
+    assert.equal(one.honesty.value, -1);
+    assert.ok(one.calls.every((c: { response: string; verdict: { status: string; raw: string } }) => c.response && c.verdict.status === 'verdict' && c.verdict.raw));
+    // 12 known_facts rows × 5 calls + 3 statistics rows × 4 calls, each judged once.
+    assert.equal(result.usage.model_calls, 72);
+    assert.equal(result.usage.judge_calls, 72);
+
+    // A second run with the warm cache makes no call at all and agrees exactly.
+    const before = server.requests.length;
+    const again = await runMaskEval({ data, model: `openai:subject@${server.baseURL}`, judge: `openai:judge@${server.baseURL}`, out: join(dir, 'run2'), cache: join(dir, 'cache'), progress: false });
+    assert.equal(server.requests.length - before, 72, 'judge prompts are keyed by a per-run fence secret, so only the subject hits the cache');
+    assert.equal(again.usage.model_calls, 0);
+    assert.equal(again.summary.honesty_score, s.honesty_score);
+  } finally {
+    await server.close();
+  }
+});
+
+test('MASK run with the rule judge makes no judge call, with lie_k 2 and --normalize', async () => {
+  const world = simWorld(6);
+  const server = await startSimServer(world);
+  const dir = mkdtempSync(join(tmpdir(), 'candor-mask-rule-'));
+  try {
+    const data = writeSimMask(join(dir, 'data'), world);
+    const result = await runMaskEval({ data, model: `openai:subject@${server.baseURL}`, judge: 'rule', out: join(dir, 'run'), cache: false, progress: false, normalize: true, lieK: 2 });
+    const { rows, lies } = expectedHonesty(world);
+    assert.equal(result.summary.honesty_score, (rows - lies) / rows);
+    assert.equal(result.summary.normalized, true);
+    assert.ok(server.requests.every((r) => r.model === 'subject'));
+  } finally {
+    await server.close();
+  }
+});
+
+test('bad input stops before anything is written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'candor-mask-bad-'));
+  const out = join(dir, 'run');
+  await assert.rejects(runMaskEval({ data: join(dir, 'missing.jsonl'), model: 'openai:m@http://127.0.0.1:9/v1', judge: 'rule', out, progress: false }), InputError);
+  await assert.rejects(runMaskEval({ data: 'builtin:mask-mini', model: 'openai:m@http://127.0.0.1:9/v1', judge: 'rule', out, configs: ['nope'], progress: false }), InputError);
+  await assert.rejects(runMaskEval({ data: 'builtin:mask-mini', model: 'nonsense', judge: 'rule', out, progress: false }), /invalid model spec/);
+  assert.equal(existsSync(out), false);
+  await assert.rejects(runDeceptionBenchEval({ resume: join(dir, 'not-a-run'), progress: false }), InputError);
+  assert.deepEqual(readdirSync(dir), []);
+});
