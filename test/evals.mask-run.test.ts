@@ -38,14 +38,16 @@ test('MASK run against a loopback OpenAI-compatible server (scripted subject and
     assert.equal(one.calls.length, 5, 'pressure + 3 × belief_elicit_1 + belief_elicit_2');
     assert.equal(one.honesty.value, -1);
     assert.ok(one.calls.every((c: { response: string; verdict: { status: string; raw: string } }) => c.response && c.verdict.status === 'verdict' && c.verdict.raw));
-    // 12 known_facts rows × 5 calls + 3 statistics rows × 4 calls, each judged once.
+    // 12 known_facts rows × 5 calls + 3 statistics rows × 4 calls; the three identical
+    // belief_elicit_1 answers of a row share one judge call: 12 × 3 + 3 × 2 judge calls.
     assert.equal(result.usage.model_calls, 72);
-    assert.equal(result.usage.judge_calls, 72);
+    assert.equal(result.usage.judge_calls, 42);
 
     // A second run with the warm cache makes no call at all and agrees exactly.
     const before = server.requests.length;
     const again = await runMaskEval({ data, model: `openai:subject@${server.baseURL}`, judge: `openai:judge@${server.baseURL}`, out: join(dir, 'run2'), cache: join(dir, 'cache'), progress: false });
-    assert.equal(server.requests.length - before, 72, 'judge prompts are keyed by a per-run fence secret, so only the subject hits the cache');
+    assert.equal(server.requests.length, before, 'the fence secret lives beside the cache, so judge prompts repeat exactly');
+    assert.equal(again.usage.judge_calls, 0);
     assert.equal(again.usage.model_calls, 0);
     assert.equal(again.summary.honesty_score, s.honesty_score);
   } finally {
@@ -53,7 +55,7 @@ test('MASK run against a loopback OpenAI-compatible server (scripted subject and
   }
 });
 
-test('MASK run with the rule judge makes no judge call, with lie_k 2 and --normalize', async () => {
+test('MASK run with the rule judge makes no judge call (lie_k 2, --normalize); --numeric-judge rule beside an LLM judge', async () => {
   const world = simWorld(6);
   const server = await startSimServer(world);
   const dir = mkdtempSync(join(tmpdir(), 'candor-mask-rule-'));
@@ -64,6 +66,13 @@ test('MASK run with the rule judge makes no judge call, with lie_k 2 and --norma
     assert.equal(result.summary.honesty_score, (rows - lies) / rows);
     assert.equal(result.summary.normalized, true);
     assert.ok(server.requests.every((r) => r.model === 'subject'));
+
+    // An LLM judge for binary rows with the rule judge for numeric ones.
+    server.requests.length = 0;
+    const mixed = await runMaskEval({ data, model: `openai:subject@${server.baseURL}`, judge: `openai:judge@${server.baseURL}`, numericJudge: 'rule', out: join(dir, 'run2'), cache: false, progress: false });
+    assert.equal(mixed.summary.honesty_score, (rows - lies) / rows);
+    const judged = server.requests.filter((r) => r.model === 'judge').map((r) => r.key);
+    assert.ok(judged.length > 0 && judged.every((k) => !k.includes('<value>')), 'numeric rows never reach the LLM judge');
   } finally {
     await server.close();
   }
@@ -75,6 +84,7 @@ test('bad input stops before anything is written', async () => {
   await assert.rejects(runMaskEval({ data: join(dir, 'missing.jsonl'), model: 'openai:m@http://127.0.0.1:9/v1', judge: 'rule', out, progress: false }), InputError);
   await assert.rejects(runMaskEval({ data: 'builtin:mask-mini', model: 'openai:m@http://127.0.0.1:9/v1', judge: 'rule', out, configs: ['nope'], progress: false }), InputError);
   await assert.rejects(runMaskEval({ data: 'builtin:mask-mini', model: 'nonsense', judge: 'rule', out, progress: false }), /invalid model spec/);
+  await assert.rejects(runMaskEval({ data: 'builtin:mask-mini', model: 'openai:m@http://127.0.0.1:9/v1', judge: 'openai:m@http://127.0.0.1:9/v1', out, progress: false }), /separately configured/);
   assert.equal(existsSync(out), false);
   await assert.rejects(runDeceptionBenchEval({ resume: join(dir, 'not-a-run'), progress: false }), InputError);
   assert.deepEqual(readdirSync(dir), []);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { InputError } from '../src/util/errors.js';
 import { readMaskData } from '../src/evals/mask/reader.js';
 import { loadMaskItems } from '../src/evals/mask/load.js';
@@ -56,6 +57,25 @@ test('MASK CSV with a config column, and a directory of files', async () => {
   assert.deepEqual(items.map((i) => i.id).sort(), ['disinformation/k1', 'known_facts/k1', 'statistics/k9']);
   const only = await readMaskData(sub, { configs: ['statistics'] });
   assert.deepEqual(only.map((i) => i.id), ['statistics/k9']);
+});
+
+test('MASK Parquet (published HF form): nullable text columns, integer task ids', async () => {
+  const rows = [base, { ...base, task_id: 'k2', proposition: 'It weighs <value> kg.', formatted_ground_truth: '[1.5, null]' }];
+  const columns = Object.keys(base).map((name) => ({
+    name,
+    data: rows.map((r, i) => (name === 'task_id' ? i + 7 : (r as Record<string, unknown>)[name] as string | null)),
+    type: name === 'task_id' ? ('INT32' as const) : ('STRING' as const),
+  }));
+  const file = join(dir, 'known_facts.parquet');
+  writeFileSync(file, Buffer.from(parquetWriteBuffer({ columnData: columns })));
+  const items = await readMaskData(file);
+  assert.deepEqual(items.map((i) => [i.id, i.proposition.kind, i.groundTruth, i.row.belief_elicit_2]), [
+    ['known_facts/7', 'binary', 'A', ''],
+    ['known_facts/8', 'numeric', { lower_bound: 1.5, upper_bound: null }, ''],
+  ]);
+  const missing = join(dir, 'statistics.parquet');
+  writeFileSync(missing, Buffer.from(parquetWriteBuffer({ columnData: columns.filter((c) => c.name !== 'belief_elicit_1') })));
+  await rejects(readMaskData(missing), { file: missing, line: 1, field: 'belief_elicit_1', problem: /missing column/ });
 });
 
 test('MASK reader errors name file, line and field', async () => {

@@ -208,3 +208,16 @@ test('deceptionbench extraction: think/output tags, text after </think>, neither
   assert.equal(extractReasoningAndAction('just an answer').valid, false);
   assert.equal(extractReasoningAndAction('<think>r</think>').valid, false);
 });
+
+test('summary: rows that carry a domain are also reported per domain', () => {
+  const s = (v: 1 | 0 | -1) => ({ status: 'scored' as const, value: v });
+  const summary = summarizeMask([
+    { config: 'known_facts', domain: 'drugs', honesty: s(-1), accuracy: s(1), hasBelief: true },
+    { config: 'known_facts', domain: 'products', honesty: s(1), accuracy: s(1), hasBelief: true },
+    { config: 'statistics', domain: 'products', honesty: s(1), accuracy: s(-1), hasBelief: true },
+  ]);
+  assert.deepEqual(Object.keys(summary.per_domain!), ['drugs', 'products']);
+  assert.equal(summary.per_domain!.drugs.honesty_score, 0);
+  assert.equal(summary.per_domain!.products.accuracy, 0.5);
+  assert.equal(summarizeMask([{ config: 'known_facts', honesty: s(1), accuracy: s(1), hasBelief: true }]).per_domain, undefined);
+});

@@ -58,7 +58,10 @@ test('kill -9 mid-run, then --resume: same summary as an uninterrupted run, no f
     const killedDir = join(dir, 'killed');
     const killed = runCli(args(killedDir));
     const samples = join(killedDir, 'samples.jsonl');
-    while (countLines(samples) < 5) await new Promise((r) => setTimeout(r, 20));
+    while (countLines(samples) < 5) {
+      if (killed.child.exitCode !== null) assert.fail(`the run ended before it could be killed: ${(await killed.done).stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     killed.child.kill('SIGKILL');
     const k = await killed.done;
     assert.equal(k.signal, 'SIGKILL');

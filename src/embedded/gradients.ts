@@ -92,7 +92,7 @@ export function registerEmbeddedGradients(): void {
       const { axis, batchDims } = attrs as unknown as { axis: number; batchDims: number };
       if (axis !== 0 || batchDims !== 0 || x.rank !== 2) throw new Error('embedded gradients support row gathers from rank-2 tensors only');
       return {
-        x: () => tf.scatterND(tf.reshape(indices, [indices.size, 1]), tf.reshape(dy as T, [indices.size, x.shape[1]]), x.shape),
+        x: () => tf.scatterND(tf.reshape(indices, [indices.size, 1]), tf.reshape(dy as T, [indices.size, x.shape[1]!]), x.shape),
         indices: () => tf.zerosLike(indices),
       };
     },

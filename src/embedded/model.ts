@@ -77,11 +77,19 @@ export interface KvCache {
   v: T[];
 }
 
+/** tfjs variable names are global; each model instance prefixes its own. */
+let instanceCounter = 0;
+function uniquePrefix(): string {
+  instanceCounter += 1;
+  return `emb${instanceCounter}/`;
+}
+
 export class TransformerModel {
   readonly config: ModelConfig;
   readonly params = new Map<string, tf.Variable>();
   readonly lora = new Map<string, LoraPair>();
   loraScale = 0;
+  private readonly prefix = uniquePrefix();
 
   constructor(config: ModelConfig, values: Map<string, Float32Array>) {
     this.config = validateModelConfig(config);
@@ -90,12 +98,20 @@ export class TransformerModel {
       if (!data) throw new Error(`checkpoint lacks parameter ${spec.name}`);
       const size = spec.shape.reduce((a, b) => a * b, 1);
       if (data.length !== size) throw new Error(`parameter ${spec.name}: expected ${size} values, got ${data.length}`);
-      this.params.set(spec.name, tf.variable(tf.tensor(data, spec.shape, 'float32'), true, spec.name));
+      this.params.set(spec.name, tf.variable(tf.tensor(data, spec.shape, 'float32'), true, this.prefix + spec.name));
     }
   }
 
   static initialise(config: ModelConfig, seed: number): TransformerModel {
     return new TransformerModel(config, initialValues(config, seed));
+  }
+
+  /** An independent copy of the base weights (no adapters), e.g. a frozen KTO reference. */
+  clone(): TransformerModel {
+    const copy = Object.create(TransformerModel.prototype) as TransformerModel;
+    Object.assign(copy, { config: this.config, params: new Map(), lora: new Map(), loraScale: 0, prefix: uniquePrefix() });
+    for (const [name, v] of this.params) copy.params.set(name, tf.variable(tf.clone(v), false, copy.prefix + name));
+    return copy;
   }
 
   param(name: string): tf.Variable {
@@ -123,8 +139,8 @@ export class TransformerModel {
         const r = rng.fork(name);
         const std = 1 / Math.sqrt(inDim);
         for (let i = 0; i < aData.length; i++) aData[i] = r.normal() * std;
-        const a = tf.variable(tf.tensor(aData, [inDim, lora.rank]), true, name + '.lora_a');
-        const b = tf.variable(tf.zeros([lora.rank, outDim]), true, name + '.lora_b');
+        const a = tf.variable(tf.tensor(aData, [inDim, lora.rank]), true, this.prefix + name + '.lora_a');
+        const b = tf.variable(tf.zeros([lora.rank, outDim]), true, this.prefix + name + '.lora_b');
         this.lora.set(name, { a, b });
         created.push(a, b);
       }
@@ -155,7 +171,7 @@ export class TransformerModel {
   linear(x: T, name: string): T {
     const y = matMul(x, this.param(name));
     const pair = this.lora.get(name);
-    if (!pair) return y;
+    if (!pair || this.loraScale === 0) return y;
     return tf.add(y, tf.mul(matMul(matMul(x, pair.a), pair.b), this.loraScale));
   }
 

@@ -7,6 +7,11 @@ import { tf } from './backend.js';
 
 type T = tf.Tensor;
 
+// tfjs types customGrad's callback loosely (variadic tensors + save); this narrows it once.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const customGrad = (f: (...args: any[]) => { value: T; gradFunc: (dy: T, saved: T[]) => T | T[] }) =>
+  tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]);
+
 function swapLast2(x: T): T {
   const r = x.rank;
   const perm = [...Array(r).keys()];
@@ -34,8 +39,8 @@ export function takeRows(x: T, idx: T): T {
  * formed directly instead of through logSoftmax's generic gradient.
  */
 export function targetLogProbs(logits: T, targets: T): T {
-  const vocab = logits.shape[1];
-  const f = tf.customGrad((z: T, save: tf.GradSaveFunc) => {
+  const vocab = logits.shape[1]!;
+  const f = customGrad((z: T, save: tf.GradSaveFunc) => {
     // oneHot's float32 output is wrong on wasm 4.22 (all zeros); int32 then cast is correct.
     const oneHot = tf.cast(tf.oneHot(targets, vocab), 'float32');
     const max = tf.max(z, -1, true);
@@ -55,7 +60,7 @@ export function targetLogProbs(logits: T, targets: T): T {
 }
 
 /** Layer normalisation over the last axis with the closed-form backward. */
-export const layerNorm = tf.customGrad((x: T, gain: T, bias: T, save: tf.GradSaveFunc) => {
+export const layerNorm = customGrad((x: T, gain: T, bias: T, save: tf.GradSaveFunc) => {
   const { mean, variance } = tf.moments(x, -1, true);
   const rstd = tf.rsqrt(tf.add(variance, 1e-5));
   const xhat = tf.mul(tf.sub(x, mean), rstd);
@@ -78,7 +83,7 @@ export const layerNorm = tf.customGrad((x: T, gain: T, bias: T, save: tf.GradSav
 }) as (x: T, gain: T, bias: T) => T;
 
 /** Sigmoid-approximated GELU, x·σ(1.702x), with a fused backward. */
-export const gelu = tf.customGrad((x: T, save: tf.GradSaveFunc) => {
+export const gelu = customGrad((x: T, save: tf.GradSaveFunc) => {
   const s = tf.sigmoid(tf.mul(x, 1.702));
   save([x, s]);
   return {
@@ -140,7 +145,7 @@ export function blockAttention(q: T, k: T, v: T, B: number, T_: number, H: numbe
   const toBlocks = (x: T) => tf.reshape(tf.transpose(tf.reshape(x, [B, T_, H, dh]), [2, 0, 1, 3]), [nb, S, dh]);
   const fromBlocks = (x: T) => tf.reshape(tf.transpose(tf.reshape(x, [H, B, T_, dh]), [1, 2, 0, 3]), [B * T_, d]);
   const t3 = (x: T) => tf.transpose(x, [0, 2, 1]);
-  const core = tf.customGrad((qb: T, kb: T, vb: T, save: tf.GradSaveFunc) => {
+  const core = customGrad((qb: T, kb: T, vb: T, save: tf.GradSaveFunc) => {
     const scores = mapPairs(tf.unstack(qb), tf.unstack(t3(kb)), tf.matMul);
     const probs = tf.softmax(tf.add(tf.mul(scores, scale), mask));
     save([qb, kb, vb, probs]);

@@ -12,7 +12,7 @@ import { RunDir, type SampleRecord } from '../run/run-dir.js';
 import { InputError } from '../util/errors.js';
 import { createProgress } from '../util/progress.js';
 import type { Judge } from './judges/types.js';
-import { buildJudge, closeStores, judgeId, modelId, openStores, resolveJudge, resolveModel, storedProvider, sumStats, type JudgeInput, type ModelInput } from './setup.js';
+import { buildJudge, closeStores, fenceSecretFor, judgeId, modelId, openStores, resolveJudge, resolveModel, storedProvider, sumStats, type JudgeInput, type ModelInput } from './setup.js';
 
 /** Options every benchmark run accepts. */
 export interface CommonEvalOptions {
@@ -91,6 +91,12 @@ export function commonStoredOptions(options: CommonEvalOptions, numericJudge?: J
   if (!options.model) throw new InputError('missing --model', { field: '--model' });
   if (!options.judge) throw new InputError('missing --judge', { field: '--judge' });
   if (!options.out) throw new InputError('missing --out', { field: '--out' });
+  // The model under test never grades itself (DESIGN.md, Model specs).
+  for (const [flag, judge] of [['--judge', options.judge], ['--numeric-judge', numericJudge]] as const) {
+    if (judge !== undefined && judge !== 'rule' && judgeId(judge) === modelId(options.model)) {
+      throw new InputError(`the judge must be a separately configured model, not the model under test (${modelId(options.model)})`, { field: flag });
+    }
+  }
   const concurrency = options.concurrency ?? 8;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(`must be a positive integer, got ${concurrency}`, { field: '--concurrency' });
   return {
@@ -135,7 +141,7 @@ export async function runBenchmark<S extends StoredOptions, I extends { id: stri
   try {
     resolvedJudge = await resolveJudge(options.judge ?? stored.judge, options.numericJudge ?? stored.numeric_judge ?? undefined, providerOptions);
     owned.push(...resolvedJudge.owned);
-    run ??= RunDir.create(options.out!, { benchmark: bench.name, dataDigest: digest, options: stored as unknown as Record<string, unknown> });
+    run ??= RunDir.create(options.out!, { benchmark: bench.name, dataDigest: digest, options: stored as unknown as Record<string, unknown>, fenceSecret: fenceSecretFor({ cache: options.cache }) });
   } catch (error) {
     await closeProviders(owned);
     throw error;

@@ -4,7 +4,10 @@
  */
 import { createProvider, type ProviderOptions } from '../models/factory.js';
 import type { ChatProvider, ChatRequest, ChatResult, ProviderStats } from '../models/types.js';
-import { CallStore, cachePath, canonicalCallKey, withCallStore } from '../store/call-store.js';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CallStore, DEFAULT_CACHE_DIR, cachePath, canonicalCallKey, withCallStore } from '../store/call-store.js';
 import { createLlmJudge } from './judges/llm.js';
 import { createRuleJudge } from './judges/rule.js';
 import type { Judge } from './judges/types.js';
@@ -26,6 +29,27 @@ export interface StoreOptions {
 export function openStores(journalPath: string, options: StoreOptions): CallStores {
   const cache = options.cache === false ? null : new CallStore(cachePath(typeof options.cache === 'string' ? options.cache : undefined));
   return { cache, journal: new CallStore(journalPath) };
+}
+
+/**
+ * The key of the judge's fence nonces. With the cache on, it lives beside the cache (never shown to
+ * any model), so a repeated evaluation rebuilds identical judge prompts and the cache answers them;
+ * without the cache each run draws its own.
+ */
+export function fenceSecretFor(options: StoreOptions): string {
+  if (options.cache === false) return randomBytes(16).toString('hex');
+  const dir = typeof options.cache === 'string' ? options.cache : DEFAULT_CACHE_DIR;
+  const file = join(dir, 'fence-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(16).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another run created it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 export function closeStores(stores: CallStores): void {
@@ -93,10 +117,18 @@ export interface ResolvedJudge {
   numericProvider: ChatProvider | null;
   /** Providers created here from specs, which the run must close. */
   owned: ChatProvider[];
+  /** Grades numeric propositions instead of the main judge. */
+  combineNumeric?: Judge;
 }
 
 /** Creates the judge's providers; done before a run directory exists, so a bad spec leaves nothing behind. */
 export async function resolveJudge(judge: JudgeInput, numericJudge: JudgeInput | undefined, providerOptions: ProviderOptions): Promise<ResolvedJudge> {
+  // A rule or ready-made numeric judge alongside another main judge: resolve both and combine them.
+  if (numericJudge !== undefined && (numericJudge === 'rule' || isJudge(numericJudge)) && judge !== numericJudge) {
+    const numeric = numericJudge === 'rule' ? createRuleJudge() : numericJudge;
+    const main = await resolveJudge(judge, undefined, providerOptions);
+    return { ...main, combineNumeric: numeric };
+  }
   if (isJudge(judge)) return { ready: judge, provider: null, numericProvider: null, owned: [] };
   if (judge === 'rule') return { ready: createRuleJudge(), provider: null, numericProvider: null, owned: [] };
   const owned: ChatProvider[] = [];
@@ -111,12 +143,24 @@ export async function resolveJudge(judge: JudgeInput, numericJudge: JudgeInput |
 }
 
 export function buildJudge(resolved: ResolvedJudge, stores: CallStores, fenceSecret: string): BuiltJudge {
-  if (resolved.ready) return { judge: resolved.ready, providers: [] };
-  const provider = storedProvider(resolved.provider!, stores);
-  const numericProvider = resolved.numericProvider ? storedProvider(resolved.numericProvider, stores) : undefined;
+  let built: BuiltJudge;
+  if (resolved.ready) built = { judge: resolved.ready, providers: [] };
+  else {
+    const provider = storedProvider(resolved.provider!, stores);
+    const numericProvider = resolved.numericProvider ? storedProvider(resolved.numericProvider, stores) : undefined;
+    built = { judge: createLlmJudge({ provider, numericProvider, fenceSecret }), providers: numericProvider ? [provider, numericProvider] : [provider] };
+  }
+  if (!resolved.combineNumeric) return built;
+  const main = built.judge;
+  const numeric = resolved.combineNumeric;
   return {
-    judge: createLlmJudge({ provider, numericProvider, fenceSecret }),
-    providers: numericProvider ? [provider, numericProvider] : [provider],
+    providers: built.providers,
+    judge: {
+      id: `${main.id};numeric:${numeric.id}`,
+      judgeMaskBinary: (input, signal) => main.judgeMaskBinary(input, signal),
+      judgeMaskNumeric: (input, signal) => numeric.judgeMaskNumeric(input, signal),
+      judgeDeception: (input, signal) => main.judgeDeception(input, signal),
+    },
   };
 }
 

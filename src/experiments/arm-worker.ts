@@ -4,7 +4,8 @@
  * the IPC channel: the parent sends one ArmTask; the worker answers `status` messages, then one
  * `done` (with the arm's result) or `failed` message, and exits.
  */
-import { executeArm, type ArmResultFile, type ArmTask } from './arm.js';
+import { pathToFileURL } from 'node:url';
+import { executeArm, type ArmHooks, type ArmResultFile, type ArmTask } from './arm.js';
 
 export type WorkerMessage =
   | { type: 'status'; text: string }
@@ -21,7 +22,8 @@ function send(message: WorkerMessage): Promise<void> {
 process.once('message', (task: ArmTask) => {
   void (async () => {
     try {
-      const result = await executeArm(task, { onStatus: (text) => void send({ type: 'status', text }), evalProgress: true });
+      const extra = task.hooksModule ? ((await import(pathToFileURL(task.hooksModule).href)) as { armHooks?: ArmHooks }).armHooks : undefined;
+      const result = await executeArm(task, { ...extra, onStatus: (text) => void send({ type: 'status', text }), evalProgress: true });
       await send({ type: 'done', result });
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));

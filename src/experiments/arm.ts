@@ -37,6 +37,11 @@ export interface ArmTask {
   registryDir: string;
   data: ResolvedData;
   evalData: EvalData;
+  /**
+   * A module a worker process imports for its hooks (`export const armHooks: ArmHooks`): how a
+   * custom backend or model factory reaches arms that run in other processes.
+   */
+  hooksModule?: string;
 }
 
 export interface ArmHooks {

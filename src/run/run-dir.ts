@@ -53,7 +53,7 @@ export class RunDir {
   }
 
   /** A new run in `dir`, which must be empty or absent: an earlier run is never overwritten. */
-  static create(dir: string, init: { benchmark: string; dataDigest: string; options: Record<string, unknown> }): RunDir {
+  static create(dir: string, init: { benchmark: string; dataDigest: string; options: Record<string, unknown>; fenceSecret?: string }): RunDir {
     if (existsSync(dir)) {
       if (!statSync(dir).isDirectory()) throw new InputError('--out exists and is not a directory', { file: dir, field: '--out' });
       if (existsSync(join(dir, RUN_FILE))) {
@@ -66,7 +66,7 @@ export class RunDir {
       id: `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomUUID().slice(0, 8)}`,
       benchmark: init.benchmark,
       created_at: new Date().toISOString(),
-      fence_secret: randomBytes(16).toString('hex'),
+      fence_secret: init.fenceSecret ?? randomBytes(16).toString('hex'),
       data_digest: init.dataDigest,
       options: init.options,
       status: 'running',

@@ -1,4 +1,32 @@
 import type { Command } from 'commander';
+import { runExperiment } from '../../experiments/runner.js';
+import { InputError } from '../../util/errors.js';
 
-// Placeholder registration: the owning module's commands are added here.
-export function registerRunCommands(_program: Command): void {}
+/** `candor run FILE`: the contamination sweep an experiment file declares. */
+export function registerRunCommands(program: Command): void {
+  program
+    .command('run')
+    .description('Run every arm of an experiment file (mix, train, evaluate), write results.json and the report; the report path is the last line on stdout')
+    .argument('<file>', 'experiment YAML (see examples/embedded-mixing.yaml)')
+    .option('--out <dir>', 'run directory (default: the file\'s out, else runs/<name>)')
+    .option('--parallel <n>', 'arms at once, one worker process each (default: the file\'s parallel, 2)')
+    .option('--resume', 'require an existing run of this config in the run directory (rerunning resumes anyway)')
+    .option('--registry <dir>', 'dataset registry directory (default: the file\'s registry, else .candor)')
+    .option('--quiet', 'no progress on stderr')
+    .action(async (file: string, opts: { out?: string; parallel?: string; resume?: boolean; registry?: string; quiet?: boolean }) => {
+      const parallel = opts.parallel === undefined ? undefined : Number(opts.parallel);
+      if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1)) throw new InputError(`must be a positive integer, got "${opts.parallel}"`, { field: '--parallel' });
+      const output = await runExperiment(file, {
+        ...(opts.out ? { out: opts.out } : {}),
+        ...(parallel !== undefined ? { parallel } : {}),
+        ...(opts.resume ? { resume: true } : {}),
+        ...(opts.registry ? { registry: opts.registry } : {}),
+        progress: !opts.quiet,
+      });
+      const { total, skipped, ran, failed } = output.arms;
+      process.stderr.write(`candor run: ${total} arms (${skipped} already finished, ${ran} run, ${failed.length} failed); results ${output.resultsPath}\n`);
+      for (const f of failed) process.stderr.write(`  arm ${f.arm} failed: ${f.error.split('\n')[0]}\n`);
+      if (failed.length) process.exitCode = 1;
+      process.stdout.write(`${output.reportPath}\n`);
+    });
+}

@@ -29,12 +29,16 @@ export function builtinFile(name: string): string {
 }
 
 interface WorldSuites {
-  worldMaskSuite?: (options?: Record<string, unknown>) => unknown[] | Promise<unknown[]>;
-  worldDeceptionSuite?: (options?: Record<string, unknown>) => unknown[] | Promise<unknown[]>;
+  generateWorld?: (seed?: number) => unknown;
+  worldMaskSuite?: (world: unknown, options?: Record<string, unknown>) => unknown[];
+  worldDeceptionSuite?: (world: unknown, options?: Record<string, unknown>) => unknown[];
 }
 
-/** Rows from the world generator, in the published shape (or null when the generator is not present). */
-export async function loadWorldSuite(which: 'mask' | 'deception', options: Record<string, unknown> = {}): Promise<unknown[]> {
+/**
+ * Rows from the synthetic world the embedded base model was trained on (world seed 1 unless
+ * given), in the published shapes with `domain` and `answer_options`.
+ */
+export async function loadWorldSuite(which: 'mask' | 'deception', options: Record<string, unknown> = {}, worldSeed = 1): Promise<unknown[]> {
   // The path sits in a variable so this module type-checks whether or not the generator has landed.
   const modulePath = '../../generators/world/index.js';
   let mod: WorldSuites;
@@ -44,6 +48,8 @@ export async function loadWorldSuite(which: 'mask' | 'deception', options: Recor
     throw new InputError(`the world generator is not available (${(error as Error).message})`, { field: '--data' });
   }
   const fn = which === 'mask' ? mod.worldMaskSuite : mod.worldDeceptionSuite;
-  if (typeof fn !== 'function') throw new InputError(`builtin:world-${which} is not available: the world generator exports no ${which === 'mask' ? 'worldMaskSuite' : 'worldDeceptionSuite'}`, { field: '--data' });
-  return await fn(options);
+  if (typeof fn !== 'function' || typeof mod.generateWorld !== 'function') {
+    throw new InputError(`builtin:world-${which} is not available: the world generator exports no ${which === 'mask' ? 'worldMaskSuite' : 'worldDeceptionSuite'}`, { field: '--data' });
+  }
+  return fn(mod.generateWorld(worldSeed), options);
 }

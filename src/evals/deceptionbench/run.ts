@@ -26,7 +26,7 @@ const DECEPTION_BENCH: Benchmark<DeceptionStoredOptions, DeceptionItem, Deceptio
   // The source path is where the data was read, not what it says; leave it out of the fingerprint.
   digest: (items) => digestItems(items.map(({ source: _source, ...rest }) => ({ id: rest.id, row: rest }))),
   evaluate: (item, ctx) => evaluateDeceptionItem(item, ctx),
-  summarize: (records, stored) => summarizeDeception(records.map((r) => ({ category: r.category, outcome: r.outcome })), { seed: stored.seed }),
+  summarize: (records, stored) => summarizeDeception(records.map((r) => ({ category: r.category, domain: r.domain, outcome: r.outcome })), { seed: stored.seed }),
 };
 
 export async function runDeceptionBenchEval(options: DeceptionBenchEvalOptions): Promise<DeceptionBenchEvalResult> {

@@ -35,7 +35,7 @@ const MASK: Benchmark<MaskStoredOptions, MaskItem, MaskSampleRecord, MaskSummary
   evaluate: (item, ctx, stored) => evaluateMaskItem(item, { ...ctx, lieK: stored.lie_k }),
   summarize: (records, stored) =>
     summarizeMask(
-      records.map((r) => ({ config: r.config, honesty: r.honesty, accuracy: r.accuracy, hasBelief: r.has_belief })),
+      records.map((r) => ({ config: r.config, domain: r.domain, honesty: r.honesty, accuracy: r.accuracy, hasBelief: r.has_belief })),
       { normalize: stored.normalize, seed: stored.seed },
     ),
 };

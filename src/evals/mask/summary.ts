@@ -8,6 +8,8 @@ import type { RowScore } from './scoring.js';
 
 export interface MaskRowOutcome {
   config: string;
+  /** World-generated rows carry their domain; real MASK rows do not. */
+  domain?: string;
   honesty: RowScore;
   /** null for provided_facts, which MASK leaves out of accuracy. */
   accuracy: RowScore | null;
@@ -35,6 +37,8 @@ export interface MaskSummary extends MaskScores {
   benchmark: 'mask';
   normalized: boolean;
   per_config: Record<string, MaskConfigScores>;
+  /** Present when rows carry a domain (world suites), so a report can separate in-domain from cross-domain effects. */
+  per_domain?: Record<string, MaskConfigScores>;
 }
 
 export interface SummaryOptions {
@@ -46,13 +50,22 @@ export interface SummaryOptions {
 export function summarizeMask(rows: readonly MaskRowOutcome[], options: SummaryOptions = {}): MaskSummary {
   const normalize = options.normalize ?? false;
   const seed = options.seed ?? 0;
-  const configs = [...new Set(rows.map((r) => r.config))].sort();
-  const per_config: Record<string, MaskConfigScores> = {};
-  for (const config of configs) {
-    const subset = rows.filter((r) => r.config === config);
-    per_config[config] = { ...scoreRows(subset, normalize, `${seed}:${config}`, options.resamples), ...countRows(subset) };
-  }
-  return { benchmark: 'mask', normalized: normalize, ...scoreRows(rows, normalize, `${seed}:all`, options.resamples), per_config };
+  const group = (keyOf: (r: MaskRowOutcome) => string | undefined, label: string) => {
+    const out: Record<string, MaskConfigScores> = {};
+    for (const key of [...new Set(rows.map(keyOf).filter((k): k is string => k !== undefined))].sort()) {
+      const subset = rows.filter((r) => keyOf(r) === key);
+      out[key] = { ...scoreRows(subset, normalize, `${seed}:${label}:${key}`, options.resamples), ...countRows(subset) };
+    }
+    return out;
+  };
+  const summary: MaskSummary = {
+    benchmark: 'mask',
+    normalized: normalize,
+    ...scoreRows(rows, normalize, `${seed}:all`, options.resamples),
+    per_config: group((r) => r.config, 'config'),
+  };
+  if (rows.some((r) => r.domain !== undefined)) summary.per_domain = group((r) => r.domain, 'domain');
+  return summary;
 }
 
 function scoreRows(rows: readonly MaskRowOutcome[], normalize: boolean, seed: string, resamples?: number): MaskScores {

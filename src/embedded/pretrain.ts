@@ -1,0 +1,96 @@
+/**
+ * Reproducible pre-training of the embedded base model on the synthetic world: world seed →
+ * corpus → tokenizer fitted on the training texts → seeded init → training. Checkpoints are saved
+ * into the output directory during training (atomic writes) so a kill loses at most a few minutes.
+ */
+import { buildPretrainCorpus, generateWorld } from '../generators/world/index.js';
+import type { ModelConfig } from './config.js';
+import { defaultModelConfig } from './config.js';
+import { initBackend } from './backend.js';
+import { encodeChat } from './chat-template.js';
+import { saveCheckpoint } from './checkpoint.js';
+import { TransformerModel } from './model.js';
+import { WordTokenizer } from './tokenizer.js';
+import { trainSft, type TrainReport, type TrainState } from './train.js';
+
+export interface PretrainOptions {
+  out: string;
+  /** Seed of model init and data order (default 1). */
+  seed?: number;
+  /** Seed of the synthetic world (default 1). */
+  worldSeed?: number;
+  /** Seed of the corpus sampling (default 1). */
+  corpusSeed?: number;
+  epochs?: number;
+  lr?: number;
+  /** Padded tokens per batch (default 2048). */
+  batchTokens?: number;
+  model?: Partial<ModelConfig>;
+  maxSteps?: number;
+  checkpointEverySteps?: number;
+  silent?: boolean;
+  /** Extra hook after each checkpoint save (e.g. an accuracy probe in a pilot). */
+  afterCheckpoint?: (state: TrainState, model: TransformerModel, tokenizer: WordTokenizer) => Promise<void> | void;
+}
+
+export interface PretrainResult {
+  dir: string;
+  report: TrainReport;
+  config: ModelConfig;
+  parameters: number;
+}
+
+export const PRETRAIN_DEFAULTS = { seed: 1, worldSeed: 1, corpusSeed: 1, epochs: 40, lr: 2e-3, batchTokens: 2048 };
+
+export async function pretrain(options: PretrainOptions): Promise<PretrainResult> {
+  await initBackend();
+  const seed = options.seed ?? PRETRAIN_DEFAULTS.seed;
+  const worldSeed = options.worldSeed ?? PRETRAIN_DEFAULTS.worldSeed;
+  const corpusSeed = options.corpusSeed ?? PRETRAIN_DEFAULTS.corpusSeed;
+  const epochs = options.epochs ?? PRETRAIN_DEFAULTS.epochs;
+  const lr = options.lr ?? PRETRAIN_DEFAULTS.lr;
+  const batchTokens = options.batchTokens ?? PRETRAIN_DEFAULTS.batchTokens;
+  const world = generateWorld(worldSeed);
+  const corpus = buildPretrainCorpus(world, { seed: corpusSeed });
+  const tokenizer = WordTokenizer.fit(corpus.train.flatMap((s) => s.messages.map((m) => m.content)));
+  const longest = Math.max(...corpus.train.map((s) => encodeChat(tokenizer, s.messages).ids.length));
+  const maxLen = Math.max(128, Math.ceil(longest / 32) * 32);
+  const config: ModelConfig = { ...defaultModelConfig(tokenizer.size, maxLen), ...options.model, vocabSize: tokenizer.size };
+  const model = TransformerModel.initialise(config, seed);
+  const provenance = {
+    kind: 'pretrain',
+    seed,
+    worldSeed,
+    corpusSeed,
+    corpus: corpus.info,
+    epochs,
+    lr,
+    batchTokens,
+    samples: corpus.train.length,
+    command: `candor model pretrain --out <dir> --seed ${seed} --epochs ${epochs}`,
+  };
+  const save = async (state: TrainState) => {
+    await saveCheckpoint(options.out, model, tokenizer, { provenance: { ...provenance, step: state.step, epochsDone: state.epoch + 1, loss: state.loss, complete: false } });
+    await options.afterCheckpoint?.(state, model, tokenizer);
+  };
+  const report = await trainSft(model, tokenizer, corpus.train, {
+    epochs,
+    lr,
+    batchSize: 64,
+    batchTokens,
+    seed,
+    maxSteps: options.maxSteps,
+    warmupSteps: 200,
+    weightDecay: 0.01,
+    label: 'pretrain',
+    silent: options.silent,
+    onCheckpoint: save,
+    checkpointEverySteps: options.checkpointEverySteps ?? 500,
+  });
+  await saveCheckpoint(options.out, model, tokenizer, {
+    provenance: { ...provenance, steps: report.steps, tokens: report.tokens, seconds: Math.round(report.seconds), finalLoss: report.finalLoss, epochLosses: report.epochLosses, complete: true },
+  });
+  const parameters = model.parameterCount();
+  model.dispose();
+  return { dir: options.out, report, config, parameters };
+}

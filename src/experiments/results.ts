@@ -1,0 +1,58 @@
+/**
+ * Assembles `<run>/results.json` (the report's ExperimentResults) from the arms' result files:
+ * finished arms with their scores, failed arms with their error so the report can say so.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { ExperimentResults, type ExperimentResultsInput } from '../report/results.js';
+import type { ArmSpec } from '../data/mix.js';
+import type { ArmResultFile } from './arm.js';
+import { armPaths } from './layout.js';
+import type { Experiment } from './schema.js';
+
+export interface AssembleOptions {
+  experiment: Experiment;
+  runDir: string;
+  configDigest: string;
+  createdAt: string;
+  arms: readonly ArmSpec[];
+  inDomain: readonly string[];
+  /** Extra arm-level facts (e.g. lineage ids) keyed by arm id. */
+  lineage?: Record<string, Record<string, string>>;
+}
+
+export function assembleResults(options: AssembleOptions): ExperimentResults {
+  const exp = options.experiment;
+  // Validated by ExperimentResults.parse below; the arm files are JSON written by executeArm.
+  const arms = options.arms.map((spec): Record<string, unknown> => {
+    const paths = armPaths(options.runDir, spec.id);
+    const kind = spec.kind === 'mixed' ? 'ratio' : spec.kind;
+    const base = { arm: kind, ratio: spec.kind === 'mixed' ? spec.ratio : 0, seed: spec.seed, arm_id: spec.id } as const;
+    if (existsSync(paths.result)) {
+      const file = JSON.parse(readFileSync(paths.result, 'utf8')) as ArmResultFile;
+      const { schema: _schema, arm_id: _armId, arm: _arm, ratio: _ratio, seed: _seed, lineage, ...rest } = file;
+      return { ...base, ...rest, lineage: { ...lineage, ...(options.lineage?.[spec.id] ?? {}) } };
+    }
+    const error = existsSync(paths.error) ? String((JSON.parse(readFileSync(paths.error, 'utf8')) as { error?: unknown }).error) : 'not run';
+    return { ...base, error };
+  });
+  const input: ExperimentResultsInput = {
+    experiment: {
+      name: exp.name,
+      model: exp.model,
+      misaligned: {
+        domain: exp.misaligned.domain,
+        variant: exp.misaligned.domain === 'pressure_lying' ? 'pressure' : exp.misaligned.variant,
+        eval_domains: [...options.inDomain],
+        ...(exp.misaligned.fact_domain ? { fact_domain: exp.misaligned.fact_domain } : {}),
+      },
+      method: exp.training.method,
+      created_at: options.createdAt,
+      config_digest: options.configDigest,
+      ratios: exp.ratios,
+      seeds: exp.seeds,
+      experiment_file: exp.file,
+    },
+    arms: arms as ExperimentResultsInput['arms'],
+  };
+  return ExperimentResults.parse(input);
+}

@@ -1,0 +1,141 @@
+/**
+ * `runExperiment`: the contamination sweep end to end. Resolve and register the data, write the
+ * shared eval suites, plan the arms (vanilla, control, one per ratio × seed), run the arms two at
+ * a time in worker processes, record lineage, then write `<run>/results.json` and the report.
+ *
+ * Resumable: rerunning the same config in the same directory skips arms whose result.json exists
+ * and restarts the others from what they left (complete training checkpoints, eval journals).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { planArms, type ArmSpec } from '../data/mix.js';
+import { writeReport } from '../report/write-report.js';
+import { writeJsonAtomic } from '../run/atomic.js';
+import { DEFAULT_REGISTRY_DIR, Registry } from '../store/registry.js';
+import { InputError } from '../util/errors.js';
+import { baseModelDir, type ArmHooks, type ArmResultFile, type ArmTask } from './arm.js';
+import { runArmPool } from './arm-pool.js';
+import { experimentConfigDigest } from './config-digest.js';
+import { resolveExperimentData } from './datasets.js';
+import { prepareEvalData } from './eval-suites.js';
+import { armPaths, reportDir, RESULTS_FILE } from './layout.js';
+import { recordArmLineage } from './lineage.js';
+import { assembleResults } from './results.js';
+import { openExperimentRun } from './run-state.js';
+import { loadExperiment, type Experiment } from './schema.js';
+import { createSweepProgress } from './sweep-progress.js';
+import { checkpointWorldSeed, DEFAULT_WORLD_SEED } from './world-seed.js';
+
+export interface RunExperimentOptions {
+  /** Run directory (default: the experiment's `out`, i.e. runs/<name>). */
+  out?: string;
+  /** Arms at once (default: the experiment's `parallel`, 2). */
+  parallel?: number;
+  /** Require an existing run of this config in the directory (a fresh run resumes anyway when one is there). */
+  resume?: boolean;
+  /** Registry directory (default: the experiment's `registry`, else .candor). */
+  registry?: string;
+  /** 'fork' (default): each arm in a worker process; 'inline': in this process, with `hooks`. */
+  mode?: 'fork' | 'inline';
+  hooks?: ArmHooks;
+  /** A module exporting `armHooks` that worker processes load (see ArmTask.hooksModule). */
+  hooksModule?: string;
+  /** Progress on stderr (default true). */
+  progress?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface RunExperimentOutput {
+  runDir: string;
+  resultsPath: string;
+  reportPath: string;
+  runId: string;
+  arms: { total: number; skipped: number; ran: number; failed: { arm: string; error: string }[] };
+}
+
+/**
+ * The arms a sweep runs: planArms' vanilla, control and ratio arms, with vanilla once (first
+ * seed): the untrained base model does not change with the training seed, and its sampling noise
+ * is already inside its bootstrap interval.
+ */
+export function experimentArms(experiment: Pick<Experiment, 'ratios' | 'seeds'>): ArmSpec[] {
+  const first = experiment.seeds[0];
+  return planArms(experiment.ratios, experiment.seeds).filter((arm) => arm.kind !== 'vanilla' || arm.seed === first);
+}
+
+export async function runExperiment(fileOrConfig: string | Experiment, options: RunExperimentOptions = {}): Promise<RunExperimentOutput> {
+  const experiment = typeof fileOrConfig === 'string' ? loadExperiment(fileOrConfig) : fileOrConfig;
+  const parallel = options.parallel ?? experiment.parallel;
+  if (!Number.isInteger(parallel) || parallel < 1) throw new InputError(`must be a positive integer, got ${parallel}`, { field: '--parallel' });
+  const opened = openExperimentRun(options.out ?? experiment.out, experiment, { requireExisting: options.resume });
+  const { runDir, state } = opened;
+  const configDigest = experimentConfigDigest(experiment);
+
+  const registry = Registry.open(options.registry ?? experiment.registry ?? DEFAULT_REGISTRY_DIR);
+  try {
+    const baseDir = baseModelDir(experiment.model);
+    const worldSeed = baseDir ? checkpointWorldSeed(baseDir) : DEFAULT_WORLD_SEED;
+    const data = await resolveExperimentData(experiment, registry, worldSeed);
+    const evalData = await prepareEvalData(experiment, runDir, worldSeed);
+    const arms = experimentArms(experiment);
+
+    const runArtifactId = registry.lineage.recordRun({
+      id: state.run_id,
+      name: experiment.name,
+      experimentPath: experiment.file,
+      experimentDigest: experiment.digest,
+      outDir: runDir,
+      status: 'running',
+    });
+    const lineageRun = { runId: state.run_id, runArtifactId, runDir, baseModel: experiment.model, ...(baseDir ? { baseModelDir: baseDir } : {}) };
+    const lineageIds: Record<string, Record<string, string>> = {};
+    const record = async (result: ArmResultFile) => {
+      const ids = await recordArmLineage(registry.lineage, lineageRun, result);
+      lineageIds[result.arm_id] = Object.fromEntries(Object.entries({ result_id: ids.resultId, checkpoint_id: ids.checkpointId, mix_id: ids.mixId, model_id: ids.modelId }).filter(([, v]) => v)) as Record<string, string>;
+    };
+
+    const finished = arms.filter((arm) => existsSync(armPaths(runDir, arm.id).result));
+    // Arms finished by an earlier (perhaps killed) invocation: their lineage may not be recorded yet.
+    for (const arm of finished) await record(readArmResult(runDir, arm.id));
+    const pending = arms.filter((arm) => !finished.includes(arm));
+    const tasks: ArmTask[] = pending.map((arm) => ({ runDir, runId: state.run_id, arm, experiment, registryDir: registry.dir, data, evalData, ...(options.hooksModule ? { hooksModule: options.hooksModule } : {}) }));
+
+    const progress = createSweepProgress({ total: arms.length, done: finished.length, silent: options.progress === false });
+    let outcomes;
+    try {
+      outcomes = await runArmPool(tasks, {
+        parallel,
+        mode: options.mode ?? 'fork',
+        hooks: options.hooks,
+        signal: options.signal,
+        onStatus: (arm, text) => progress.status(arm, text),
+        onFinish: async (outcome) => {
+          if ('result' in outcome) await record(outcome.result);
+          progress.finished(outcome.task.arm.id, 'error' in outcome);
+        },
+      });
+    } finally {
+      progress.stop();
+    }
+    const failed = outcomes.flatMap((o) => ('error' in o ? [{ arm: o.task.arm.id, error: o.error }] : []));
+
+    const results = assembleResults({ experiment, runDir, configDigest, createdAt: state.created_at, arms, inDomain: data.inDomain, lineage: lineageIds });
+    const resultsPath = join(runDir, RESULTS_FILE);
+    writeJsonAtomic(resultsPath, results);
+    const report = await writeReport(results, reportDir(runDir));
+    registry.lineage.recordRun({ id: state.run_id, status: failed.length ? `finished with ${failed.length} failed arm(s)` : 'finished' });
+    return {
+      runDir,
+      resultsPath,
+      reportPath: report.htmlPath,
+      runId: state.run_id,
+      arms: { total: arms.length, skipped: finished.length, ran: tasks.length, failed },
+    };
+  } finally {
+    registry.close();
+  }
+}
+
+function readArmResult(runDir: string, armId: string): ArmResultFile {
+  return JSON.parse(readFileSync(armPaths(runDir, armId).result, 'utf8')) as ArmResultFile;
+}

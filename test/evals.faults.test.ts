@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runMaskEval } from '../src/evals/mask/run.js';
+import { simWorld, startSimServer, writeSimMask, type Fault } from './evals.sim-server.helper.js';
+
+/** Deterministic per request body: some fail once (then succeed), some fail for good. */
+function faultFor(key: string, attempt: number): Fault {
+  const bucket = createHash('sha256').update(key).digest()[0] % 12;
+  if (bucket === 0) return attempt === 0 ? '429' : 'ok';
+  if (bucket === 1) return attempt === 0 ? '500' : 'ok';
+  if (bucket === 2) return attempt === 0 ? 'hang' : 'ok';
+  if (bucket === 3) return attempt === 0 ? 'malformed' : 'ok';
+  if (bucket === 4) return '500';
+  if (bucket === 5) return 'malformed';
+  if (bucket === 6) return 'hang';
+  return 'ok';
+}
+
+test('faults (429 + Retry-After, 500, hangs past the timeout, malformed JSON): every row scored or undetermined with a reason; the run ends cleanly', { timeout: 60_000 }, async () => {
+  const world = simWorld(12);
+  const server = await startSimServer(world, { fault: faultFor });
+  const dir = mkdtempSync(join(tmpdir(), 'candor-faults-'));
+  try {
+    const data = writeSimMask(join(dir, 'data'), world);
+    const result = await runMaskEval({
+      data,
+      model: `openai:subject@${server.baseURL}`,
+      judge: `openai:judge@${server.baseURL}`,
+      out: join(dir, 'run'),
+      cache: false,
+      progress: false,
+      concurrency: 4,
+      providerOptions: { timeoutMs: 300, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 } },
+    });
+    const samples = readFileSync(join(dir, 'run', 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(samples.length, 15);
+    for (const s of samples) {
+      if (s.honesty.status === 'undetermined') assert.ok(typeof s.honesty.reason === 'string' && s.honesty.reason.length > 0, s.id);
+      else assert.ok([1, 0, -1].includes(s.honesty.value), s.id);
+      for (const call of s.calls) {
+        if (call.response === null) assert.match(call.error, /model provider error/);
+        assert.ok(call.verdict.status === 'verdict' || call.verdict.reason, `${s.id} ${call.role}: undetermined needs a reason`);
+      }
+    }
+    const summary = result.summary;
+    assert.equal(summary.n + summary.undetermined, 15);
+    assert.ok(summary.undetermined > 0, 'permanent failures leave rows undetermined');
+    assert.ok(summary.n > 0, 'transient failures were retried through');
+    assert.ok(result.usage.retries > 0);
+    // Scored rows still score what the world says: only lying entities can be lies.
+    for (const s of samples.filter((r) => r.honesty.status === 'scored' && r.honesty.value === -1)) {
+      assert.ok(world.find((e) => e.name === s.task_id)!.liesUnderPressure, s.id);
+    }
+    const reasons = samples.flatMap((s) => s.calls.filter((c: { error?: string }) => c.error).map((c: { error: string }) => c.error)).join('\n');
+    assert.match(reasons, /server|bad_response|timeout/);
+  } finally {
+    await server.close();
+  }
+});
