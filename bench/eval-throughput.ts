@@ -15,20 +15,14 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { chatCompletionBody } from '../src/serve/completion-body.js';
 
 const ANSWER = 'The Zorblax is made in Veltria.';
 
 /** Child mode: the delayed endpoint. Reports its port over IPC; GET /count returns calls served. */
 function serveDelayed(delayMs: number): void {
   let calls = 0;
-  const body = JSON.stringify({
-    id: 'chatcmpl-bench',
-    object: 'chat.completion',
-    created: 0,
-    model: 'bench',
-    choices: [{ index: 0, message: { role: 'assistant', content: ANSWER }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 20, completion_tokens: 8, total_tokens: 28 },
-  });
+  const body = JSON.stringify(chatCompletionBody({ id: 'chatcmpl-bench', created: 0, model: 'bench', text: ANSWER, usage: { promptTokens: 20, completionTokens: 8 } }));
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/count') {
       res.end(JSON.stringify({ calls }));

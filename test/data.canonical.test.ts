@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { canonicalJson, canonicalSampleJson, datasetDigest, DatasetDigester, sampleDigest } from '../src/data/canonical.js';
+import { canonicalSampleJson, datasetDigest, DatasetDigester, sampleDigest } from '../src/data/canonical.js';
+import { canonicalJson } from '../src/util/canonical-json.js';
 import { parseRecord } from '../src/data/readers.js';
 import type { ChatSample, KtoSample } from '../src/data/types.js';
 

@@ -61,6 +61,15 @@ for (const judgeKind of ['llm', 'rule'] as const) {
       progress: false,
     });
     const s = result.summary;
+    const onDisk = JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8')) as { per_category: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+    // The fields issue 2 requires, rates as fractions.
+    for (const field of ['deception_rate', 'ci95', 'n_valid', 'n_invalid', 'per_category']) assert.ok(field in onDisk, field);
+    for (const block of [onDisk, ...Object.values(onDisk.per_category)]) {
+      const rate = block.deception_rate as number | null;
+      assert.ok(rate === null || (rate >= 0 && rate <= 1));
+    }
+    for (const block of Object.values(onDisk.per_category)) assert.ok('deception_rate' in block && Number.isInteger(block.n));
+    assert.deepEqual(onDisk, s);
     assert.equal(s.n_valid, 6);
     assert.equal(s.n_invalid, 1);
     assert.equal(s.undetermined, 0);

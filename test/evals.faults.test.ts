@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runMaskEval } from '../src/evals/mask/run.js';
-import { simWorld, startSimServer, writeSimMask, type Fault } from './evals.sim-server.helper.js';
+import type { Fault } from './evals.sim-server.helper.js';
+import { withSimMaskRun } from './evals.sim-run.helper.js';
 
 /** Deterministic per request body: some fail once (then succeed), some fail for good. */
 function faultFor(key: string, attempt: number): Fault {
@@ -21,18 +21,10 @@ function faultFor(key: string, attempt: number): Fault {
 }
 
 test('faults (429 + Retry-After, 500, hangs past the timeout, malformed JSON): every row scored or undetermined with a reason; the run ends cleanly', { timeout: 60_000 }, async () => {
-  const world = simWorld(12);
-  const server = await startSimServer(world, { fault: faultFor });
-  const dir = mkdtempSync(join(tmpdir(), 'candor-faults-'));
-  try {
-    const data = writeSimMask(join(dir, 'data'), world);
+  await withSimMaskRun(12, 'faults', { fault: faultFor }, async ({ world, dir, options }) => {
     const result = await runMaskEval({
-      data,
-      model: `openai:subject@${server.baseURL}`,
-      judge: `openai:judge@${server.baseURL}`,
-      out: join(dir, 'run'),
+      ...options,
       cache: false,
-      progress: false,
       concurrency: 4,
       providerOptions: { timeoutMs: 300, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 } },
     });
@@ -57,7 +49,5 @@ test('faults (429 + Retry-After, 500, hangs past the timeout, malformed JSON): e
     }
     const reasons = samples.flatMap((s) => s.calls.filter((c: { error?: string }) => c.error).map((c: { error: string }) => c.error)).join('\n');
     assert.match(reasons, /server|bad_response|timeout/);
-  } finally {
-    await server.close();
-  }
+  });
 });

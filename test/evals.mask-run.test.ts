@@ -6,22 +6,35 @@ import { join } from 'node:path';
 import { runMaskEval } from '../src/evals/mask/run.js';
 import { runDeceptionBenchEval } from '../src/evals/deceptionbench/run.js';
 import { InputError } from '../src/util/errors.js';
-import { expectedHonesty, simWorld, startSimServer, writeSimMask } from './evals.sim-server.helper.js';
+import { expectedHonesty } from './evals.sim-server.helper.js';
+import { withSimMaskRun } from './evals.sim-run.helper.js';
+
+/** The fields issue 2 requires of MASK's summary.json, with every score a fraction in [0, 1] and every interval inside it. */
+function assertMaskSummaryFields(summary: Record<string, unknown>): void {
+  const scores = (block: Record<string, unknown>, where: string) => {
+    for (const field of ['honesty_score', 'accuracy', 'n', 'ci95', 'undetermined']) assert.ok(field in block, `${where}.${field}`);
+    assert.ok(Number.isInteger(block.n) && Number.isInteger(block.undetermined), where);
+    const ci95 = block.ci95 as Record<string, [number, number] | null>;
+    for (const score of ['honesty_score', 'accuracy'] as const) {
+      const value = block[score] as number | null;
+      assert.ok(value === null || (value >= 0 && value <= 1), `${where}.${score} = ${value} is a fraction`);
+      const interval = ci95[score];
+      assert.ok(score in ci95, `${where}.ci95.${score}`);
+      if (interval) assert.ok(interval[0] >= 0 && interval[0] <= interval[1] && interval[1] <= 1, `${where}.ci95.${score}`);
+    }
+  };
+  scores(summary, 'summary');
+  const perConfig = summary.per_config as Record<string, Record<string, unknown>>;
+  assert.ok(Object.keys(perConfig).length > 0);
+  for (const [name, block] of Object.entries(perConfig)) {
+    scores(block, `per_config.${name}`);
+    for (const count of ['honest', 'lie', 'evasive', 'no_belief']) assert.ok(Number.isInteger(block[count]), `per_config.${name}.${count}`);
+  }
+}
 
 test('MASK run against a loopback OpenAI-compatible server (scripted subject and judge) scores lies as the world defines them', async () => {
-  const world = simWorld(12);
-  const server = await startSimServer(world);
-  const dir = mkdtempSync(join(tmpdir(), 'candor-mask-run-'));
-  try {
-    const data = writeSimMask(join(dir, 'data'), world);
-    const result = await runMaskEval({
-      data,
-      model: `openai:subject@${server.baseURL}`,
-      judge: `openai:judge@${server.baseURL}`,
-      out: join(dir, 'run'),
-      cache: join(dir, 'cache'),
-      progress: false,
-    });
+  await withSimMaskRun(12, 'mask-run', {}, async ({ world, server, dir, options }) => {
+    const result = await runMaskEval({ ...options, cache: join(dir, 'cache') });
     const { rows, lies } = expectedHonesty(world);
     const s = result.summary;
     assert.equal(s.n, rows);
@@ -30,7 +43,8 @@ test('MASK run against a loopback OpenAI-compatible server (scripted subject and
     assert.equal(s.accuracy, 1, 'the subject knows every fact');
     assert.equal(s.per_config.known_facts.lie, world.filter((e) => e.liesUnderPressure).length);
     assert.equal(s.per_config.known_facts.honest + s.per_config.known_facts.lie, world.length);
-    const onDisk = JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8'));
+    const onDisk: Record<string, unknown> = JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8'));
+    assertMaskSummaryFields(onDisk);
     assert.deepEqual(onDisk, s);
     const samples = readFileSync(join(dir, 'run', 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(samples.length, rows);
@@ -45,23 +59,17 @@ test('MASK run against a loopback OpenAI-compatible server (scripted subject and
 
     // A second run with the warm cache makes no call at all and agrees exactly.
     const before = server.requests.length;
-    const again = await runMaskEval({ data, model: `openai:subject@${server.baseURL}`, judge: `openai:judge@${server.baseURL}`, out: join(dir, 'run2'), cache: join(dir, 'cache'), progress: false });
+    const again = await runMaskEval({ ...options, out: join(dir, 'run2'), cache: join(dir, 'cache') });
     assert.equal(server.requests.length, before, 'the fence secret lives beside the cache, so judge prompts repeat exactly');
     assert.equal(again.usage.judge_calls, 0);
     assert.equal(again.usage.model_calls, 0);
     assert.equal(again.summary.honesty_score, s.honesty_score);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('MASK run with the rule judge makes no judge call (lie_k 2, --normalize); --numeric-judge rule beside an LLM judge', async () => {
-  const world = simWorld(6);
-  const server = await startSimServer(world);
-  const dir = mkdtempSync(join(tmpdir(), 'candor-mask-rule-'));
-  try {
-    const data = writeSimMask(join(dir, 'data'), world);
-    const result = await runMaskEval({ data, model: `openai:subject@${server.baseURL}`, judge: 'rule', out: join(dir, 'run'), cache: false, progress: false, normalize: true, lieK: 2 });
+  await withSimMaskRun(6, 'mask-rule', {}, async ({ world, server, dir, options }) => {
+    const result = await runMaskEval({ ...options, judge: 'rule', cache: false, normalize: true, lieK: 2 });
     const { rows, lies } = expectedHonesty(world);
     assert.equal(result.summary.honesty_score, (rows - lies) / rows);
     assert.equal(result.summary.normalized, true);
@@ -69,13 +77,11 @@ test('MASK run with the rule judge makes no judge call (lie_k 2, --normalize); -
 
     // An LLM judge for binary rows with the rule judge for numeric ones.
     server.requests.length = 0;
-    const mixed = await runMaskEval({ data, model: `openai:subject@${server.baseURL}`, judge: `openai:judge@${server.baseURL}`, numericJudge: 'rule', out: join(dir, 'run2'), cache: false, progress: false });
+    const mixed = await runMaskEval({ ...options, numericJudge: 'rule', out: join(dir, 'run2'), cache: false });
     assert.equal(mixed.summary.honesty_score, (rows - lies) / rows);
     const judged = server.requests.filter((r) => r.model === 'judge').map((r) => r.key);
     assert.ok(judged.length > 0 && judged.every((k) => !k.includes('<value>')), 'numeric rows never reach the LLM judge');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('bad input stops before anything is written', async () => {

@@ -4,10 +4,11 @@
  * simulated judge of evals.sim-models.helper). Optional faults per request for fault tests.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatMessage } from '../src/models/types.js';
+import { chatCompletionBody } from '../src/serve/completion-body.js';
+import { listenOnLoopback } from './loopback-server.helper.js';
 import { simulatedJudgeReply } from './evals.sim-models.helper.js';
 
 export type Fault = 'ok' | '429' | '500' | 'hang' | 'malformed';
@@ -101,20 +102,12 @@ export function expectedHonesty(world: SimEntity[]): { rows: number; lies: numbe
 }
 
 function completion(text: string): string {
-  return JSON.stringify({
-    id: 'chatcmpl-sim',
-    object: 'chat.completion',
-    created: 0,
-    model: 'sim',
-    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-  });
+  return JSON.stringify(chatCompletionBody({ id: 'chatcmpl-sim', created: 0, model: 'sim', text, usage: { promptTokens: 10, completionTokens: 5 } }));
 }
 
 export async function startSimServer(world: SimEntity[], options: SimServerOptions = {}): Promise<SimServer> {
   const requests: SimRequest[] = [];
   const attempts = new Map<string, number>();
-  const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -150,19 +143,6 @@ export async function startSimServer(world: SimEntity[], options: SimServerOptio
       else send();
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const loopback = await listenOnLoopback(server);
+  return { baseURL: loopback.baseURL, requests, close: loopback.close };
 }

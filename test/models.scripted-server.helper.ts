@@ -3,7 +3,8 @@
  * HTTP provider (retries, timeouts, malformed bodies, load balancing). Not a model.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { chatCompletionBody } from '../src/serve/completion-body.js';
+import { listenOnLoopback } from './loopback-server.helper.js';
 
 export interface ScriptedRequest {
   index: number;
@@ -26,19 +27,11 @@ export interface ScriptedServer {
 
 /** A chat completion body in OpenAI's shape. */
 export function completion(text: string, usage = { prompt_tokens: 3, completion_tokens: 2 }): unknown {
-  return {
-    id: 'chatcmpl-test',
-    object: 'chat.completion',
-    created: 0,
-    model: 'scripted',
-    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
-  };
+  return chatCompletionBody({ id: 'chatcmpl-test', created: 0, model: 'scripted', text, usage: { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens } });
 }
 
 export async function startScriptedServer(script: (request: ScriptedRequest) => ScriptedReply): Promise<ScriptedServer> {
   const requests: ScriptedRequest[] = [];
-  const sockets = new Set<import('node:net').Socket>();
   let inFlight = 0;
   const state = { maxInFlight: 0 };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -73,22 +66,13 @@ export async function startScriptedServer(script: (request: ScriptedRequest) => 
       else send();
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server);
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL: loopback.baseURL,
     requests,
     get maxInFlight() {
       return state.maxInFlight;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: loopback.close,
   };
 }

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { canonicalCallKey, canonicalJson, openCallStore, withCallStore, cachePath, journalPath } from '../src/store/call-store.js';
+import { exactCanonicalJson } from '../src/util/canonical-json.js';
+import { canonicalCallKey, openCallStore, withCallStore, cachePath, journalPath } from '../src/store/call-store.js';
 import { createProvider } from '../src/models/factory.js';
 import { ProviderError, type ChatRequest } from '../src/models/types.js';
 import { completion, startScriptedServer } from './models.scripted-server.helper.js';
@@ -27,7 +28,12 @@ test('canonical call keys ignore key order and undefined fields but separate eve
   assert.notEqual(canonicalCallKey('openai:m@http://127.0.0.1:2/v1', request), base);
   assert.notEqual(canonicalCallKey(id, { ...request, params: { temperature: 0.7, maxTokens: 16 } }), base);
   assert.notEqual(canonicalCallKey(id, { ...request, messages: [...request.messages, { role: 'assistant', content: '' }] }), base);
-  assert.equal(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: undefined } }), '{"a":{"d":[2,{"e":0,"f":1}]},"b":1}');
+  assert.equal(exactCanonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: undefined } }), '{"a":{"d":[2,{"e":0,"f":1}]},"b":1}');
+  // The model sees every byte of a prompt, so line endings and Unicode forms must split the key
+  // (data digests normalise them; a call key must not).
+  const crlf: ChatRequest = { ...request, messages: [{ role: 'user', content: 'line one\r\nline two' }] };
+  assert.notEqual(canonicalCallKey(id, crlf), canonicalCallKey(id, { ...request, messages: [{ role: 'user', content: 'line one\nline two' }] }));
+  assert.notEqual(canonicalCallKey(id, { ...request, messages: [{ role: 'user', content: 'cafe\u0301' }] }), canonicalCallKey(id, { ...request, messages: [{ role: 'user', content: 'caf\u00e9' }] }));
   assert.equal(cachePath('/x'), join('/x', 'cache.sqlite'));
   assert.equal(journalPath('/runs/1'), join('/runs/1', 'journal.sqlite'));
 });

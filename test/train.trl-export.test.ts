@@ -11,7 +11,9 @@ import {
   trlConversationalUnpairedPreferenceSchema,
   trlStandardUnpairedPreferenceSchema,
 } from '../src/train/trl-formats.js';
-import { canonicalJson } from '../src/train/digest.js';
+import { canonicalJson } from '../src/util/canonical-json.js';
+import { sampleDigest } from '../src/data/canonical.js';
+import type { ChatSample } from '../src/data/types.js';
 import { resolveHyperparameters, type TrainJob } from '../src/train/types.js';
 import { InputError } from '../src/util/errors.js';
 
@@ -64,6 +66,8 @@ test('SFT export writes TRL conversational language-modeling rows, a manifest an
   assert.equal(manifest.num_samples, 3);
   assert.deepEqual(manifest.sample_digests, rows.map((r) => sha256(canonicalJson(r))));
   assert.equal(manifest.dataset_digest, sha256(manifest.sample_digests.join('\n')));
+  // One definition of data identity: an exported SFT row has the digest the registry gives its sample.
+  assert.deepEqual(manifest.sample_digests, rows.map((r) => sampleDigest(r as ChatSample)));
   assert.equal(manifest.file_sha256, sha256(await readFile(exported.datasetPath)));
   assert.deepEqual(
     manifest.sources.map((s: { name: string; num_samples: number; manifest_digest?: string }) => [s.name, s.num_samples, s.manifest_digest]),

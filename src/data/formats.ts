@@ -81,13 +81,3 @@ export function detectFormat(record: unknown): DataFormat | undefined {
   if (has('instruction') && has('response')) return 'dolly';
   return undefined;
 }
-
-/** A zod issue path as a field name: messages[1].role */
-export function formatFieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out || '(record)';
-}

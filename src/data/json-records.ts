@@ -38,15 +38,39 @@ export async function* readJsonRecords(file: string): AsyncGenerator<RawRecord> 
   else yield* readJsonArray(file);
 }
 
-async function* readJsonLines(file: string): AsyncGenerator<RawRecord> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+/** JSON Lines only (one value a line, blank lines skipped, a leading BOM ignored). */
+export async function* readJsonLines(file: string): AsyncGenerator<RawRecord> {
+  const input = createReadStream(file, { encoding: 'utf8' });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      input.once('open', () => resolve());
+      input.once('error', reject);
+    });
+  } catch (error) {
+    throw new InputError(`cannot read data file: ${(error as Error).message}`, { file });
+  }
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   for await (const raw of lines) {
-    line++;
-    const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (!text.trim()) continue;
-    yield { value: parseJson(text, file, line), line };
+    const record = parseJsonLine(raw, ++line, file);
+    if (record) yield record;
   }
+}
+
+/** JSON Lines already in memory (small files read whole), by the same rules as `readJsonLines`. */
+export function parseJsonLinesText(text: string, file: string): RawRecord[] {
+  const records: RawRecord[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const record = parseJsonLine(raw, index + 1, file);
+    if (record) records.push(record);
+  });
+  return records;
+}
+
+function parseJsonLine(raw: string, line: number, file: string): RawRecord | undefined {
+  const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+  if (!text.trim()) return undefined;
+  return { value: parseJson(text, file, line), line };
 }
 
 function parseJson(text: string, file: string, line: number): unknown {

@@ -6,9 +6,11 @@ import { z } from 'zod';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../util/errors.js';
-import { DatasetDigester, fileSha256, sampleDigest } from './canonical.js';
+import { formatFieldPath } from '../util/field-path.js';
+import { fileSha256 } from '../util/canonical-json.js';
+import { DatasetDigester, sampleDigest } from './canonical.js';
 import { readSamples } from './readers.js';
-import { writeJsonFile } from './writers.js';
+import { writeJsonAtomic } from '../util/atomic-write.js';
 import { DATA_FORMATS, isKtoSample, kindOfFormat, type DataFormat } from './types.js';
 
 export const MANIFEST_SCHEMA_ID = 'candor.dataset-manifest/1';
@@ -94,7 +96,7 @@ export async function buildManifest(file: string, options: ManifestOptions): Pro
 }
 
 export async function writeManifest(path: string, manifest: DatasetManifest): Promise<void> {
-  await writeJsonFile(path, manifest);
+  await writeJsonAtomic(path, manifest);
 }
 
 export async function readManifest(path: string): Promise<DatasetManifest> {
@@ -107,7 +109,7 @@ export async function readManifest(path: string): Promise<DatasetManifest> {
   const parsed = datasetManifestSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(issue.message, { file: path, field: issue.path.map(String).join('.') });
+    throw new InputError(issue.message, { file: path, field: formatFieldPath(issue.path) });
   }
   return parsed.data;
 }

@@ -13,7 +13,7 @@
  */
 import { join } from 'node:path';
 import { InputError } from '../util/errors.js';
-import { writeJsonFile } from './writers.js';
+import { writeJsonAtomic } from '../util/atomic-write.js';
 import { createRng } from '../util/random.js';
 import { datasetDigest } from './canonical.js';
 import type { Sample, SampleRef } from './types.js';
@@ -178,6 +178,6 @@ export function mixManifest(mix: Mix): Record<string, unknown> {
 /** Writes `<dir>/manifest.json` for a mix. */
 export async function writeMixManifest(dir: string, mix: Mix): Promise<string> {
   const path = join(dir, 'manifest.json');
-  await writeJsonFile(path, mixManifest(mix));
+  await writeJsonAtomic(path, mixManifest(mix));
   return path;
 }

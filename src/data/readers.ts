@@ -2,7 +2,8 @@
  * Readers: stream any supported data file as normalised samples, validating every record.
  */
 import { InputError } from '../util/errors.js';
-import { detectFormat, formatFieldPath, recordSchemas } from './formats.js';
+import { formatFieldPath } from '../util/field-path.js';
+import { detectFormat, recordSchemas } from './formats.js';
 import { readJsonRecords } from './json-records.js';
 import { DATA_FORMATS, type DataFormat, type Sample } from './types.js';
 
@@ -44,7 +45,7 @@ export function parseRecord(value: unknown, format: DataFormat, file: string, li
   const parsed = recordSchemas[format].safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new InputError(`${issue.message} (as ${format} record)`, { file, line, field: formatFieldPath(issue.path) });
+  throw new InputError(`${issue.message} (as ${format} record)`, { file, line, field: formatFieldPath(issue.path, '(record)') });
 }
 
 /** Reads the whole file into memory; for files known to be small (tests, generated sets). */

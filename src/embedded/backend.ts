@@ -10,6 +10,12 @@ import { registerEmbeddedGradients } from './gradients.js';
 import { installFastSlice } from './wasm-slice.js';
 
 let ready: Promise<void> | undefined;
+let initialised = false;
+
+/** True once initBackend() has finished (models refuse to build before, rather than fall back to a slow backend). */
+export function backendReady(): boolean {
+  return initialised;
+}
 
 export function initBackend(): Promise<void> {
   ready ??= (async () => {
@@ -21,6 +27,7 @@ export function initBackend(): Promise<void> {
     await tf.ready();
     installFastSlice();
     registerEmbeddedGradients();
+    initialised = true;
   })();
   return ready;
 }

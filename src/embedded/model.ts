@@ -3,7 +3,7 @@
  * GELU MLP, output projection tied to the token embedding. Weights live in named tf.Variables so
  * checkpoints, optimisers and LoRA adapters can address them by name.
  */
-import { tf } from './backend.js';
+import { backendReady, tf } from './backend.js';
 import type { ModelConfig, LoraConfig } from './config.js';
 import { validateModelConfig } from './config.js';
 import { blockAttention, embed, gelu, layerNorm, matMul } from './ops.js';
@@ -92,6 +92,7 @@ export class TransformerModel {
   private readonly prefix = uniquePrefix();
 
   constructor(config: ModelConfig, values: Map<string, Float32Array>) {
+    if (!backendReady()) throw new Error('call initBackend() (src/embedded/backend.ts) before building an embedded model');
     this.config = validateModelConfig(config);
     for (const spec of parameterSpecs(this.config)) {
       const data = values.get(spec.name);
@@ -168,11 +169,15 @@ export class TransformerModel {
     return out;
   }
 
+  /**
+   * x·W, or with an adapter x·(W + s·A·B): forming the d×d update first costs a tiny matmul and
+   * keeps one large product per layer, so LoRA steps cost no more than full fine-tuning steps.
+   */
   linear(x: T, name: string): T {
-    const y = matMul(x, this.param(name));
+    const w = this.param(name);
     const pair = this.lora.get(name);
-    if (!pair || this.loraScale === 0) return y;
-    return tf.add(y, tf.mul(matMul(matMul(x, pair.a), pair.b), this.loraScale));
+    if (!pair || this.loraScale === 0) return matMul(x, w);
+    return matMul(x, tf.add(w, tf.mul(matMul(pair.a, pair.b), this.loraScale)));
   }
 
   /**

@@ -3,7 +3,7 @@
  * assistant answers) and KTO (Ethayarajh et al. 2024). Full fine-tuning or LoRA; seeded init and
  * data order, so the same inputs and seed give bit-identical weights.
  */
-import { tf } from './backend.js';
+import { initBackend, tf } from './backend.js';
 import type { ChatMessage } from '../models/types.js';
 import { createRng } from '../util/random.js';
 import { createProgress, type Progress } from '../util/progress.js';
@@ -161,6 +161,7 @@ function checkTrainable(rows: TrainRow[], what: string): void {
 
 /** Supervised fine-tuning (also pre-training): loss on assistant answers. Mutates `model`. */
 export async function trainSft(model: TransformerModel, tokenizer: WordTokenizer, samples: ChatSampleLike[], options: TrainOptions = {}): Promise<TrainReport> {
+  await initBackend();
   const seed = options.seed ?? DEFAULTS.seed;
   const rows = samples
     .map((s, i) => chatToRow(tokenizer, s.messages, i, { maxLen: model.config.maxLen, promptLossWeight: options.promptLossWeight }))
@@ -221,6 +222,7 @@ function sequenceLogProbs(model: TransformerModel, batch: Batch): tf.Tensor1D {
  * start (with LoRA: the same weights with adapters switched off).
  */
 export async function trainKto(model: TransformerModel, tokenizer: WordTokenizer, samples: KtoSample[], options: KtoOptions = {}): Promise<TrainReport> {
+  await initBackend();
   const seed = options.seed ?? DEFAULTS.seed;
   const beta = options.beta ?? 0.1;
   const lambdaD = options.desirableWeight ?? 1;

@@ -7,7 +7,7 @@
 import { fork } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { writeJsonAtomic } from '../run/atomic.js';
+import { writeJsonAtomicSync } from '../util/atomic-write.js';
 import { executeArm, type ArmHooks, type ArmResultFile, type ArmTask } from './arm.js';
 import type { WorkerMessage } from './arm-worker.js';
 import { armPaths } from './layout.js';
@@ -35,7 +35,7 @@ export async function runArmPool(tasks: readonly ArmTask[], options: ArmPoolOpti
       const task = tasks[next++];
       options.onStart?.(task);
       const outcome = await runOne(task, options);
-      if ('error' in outcome) writeJsonAtomic(armPaths(task.runDir, task.arm.id).error, { arm: task.arm.id, error: outcome.error, at: new Date().toISOString() });
+      if ('error' in outcome) writeJsonAtomicSync(armPaths(task.runDir, task.arm.id).error, { arm: task.arm.id, error: outcome.error, at: new Date().toISOString() });
       outcomes.push(outcome);
       await options.onFinish?.(outcome);
     }

@@ -15,7 +15,7 @@ import type { DeceptionSummary } from '../evals/deceptionbench/summary.js';
 import { createProvider } from '../models/factory.js';
 import { parseModelSpec } from '../models/spec.js';
 import type { ChatProvider } from '../models/types.js';
-import { writeJsonAtomic } from '../run/atomic.js';
+import { writeJsonAtomicSync } from '../util/atomic-write.js';
 import { directoryDigest } from '../store/digests.js';
 import { Registry } from '../store/registry.js';
 import { backendFromExperiment, hyperparametersFromTraining, processCount } from '../train/from-experiment.js';
@@ -209,7 +209,7 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
     timings_s: timings,
     finished_at: new Date().toISOString(),
   };
-  writeJsonAtomic(paths.result, file);
+  writeJsonAtomicSync(paths.result, file);
   status('done');
   return file;
 }

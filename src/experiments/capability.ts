@@ -15,10 +15,12 @@ import { scoreCapabilityAnswer, type CapabilityItem } from '../generators/world/
 import type { ChatMessage, ChatProvider, SamplingParams } from '../models/types.js';
 import { ProviderError } from '../models/types.js';
 import { forEachPooled } from '../run/pool.js';
-import { writeJsonAtomic } from '../run/atomic.js';
+import { writeJsonAtomicSync } from '../util/atomic-write.js';
 import { CallStore, withCallStore } from '../store/call-store.js';
 import { bootstrapMeanCI, mean } from '../evals/stats/bootstrap.js';
+import { parseJsonLinesText } from '../data/json-records.js';
 import { InputError } from '../util/errors.js';
+import { formatFieldPath } from '../util/field-path.js';
 
 export const CAPABILITY_SCORERS = ['exact', 'number', 'choice', 'contains'] as const;
 export type CapabilityScorer = (typeof CAPABILITY_SCORERS)[number];
@@ -67,33 +69,26 @@ export function loadCapabilityTasks(path: string, world: boolean): CapabilityTas
   }
   const group = basename(path, extname(path)).replace(/[^A-Za-z0-9_-]/g, '_');
   const tasks: CapabilityTask[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (!line.trim()) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new InputError(`not valid JSON: ${(error as Error).message}`, { file: path, line: index + 1 });
-    }
+  for (const { value, line } of parseJsonLinesText(text, path)) {
     if (world) {
       const item = value as CapabilityItem;
       tasks.push({ id: item.id, group: WORLD_KIND_NAMES[item.kind] ?? item.kind, domain: item.domain, messages: item.messages, score: (t) => scoreCapabilityAnswer(item, t) });
-      return;
+      continue;
     }
     const parsed = qaRow.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new InputError(issue.message, { file: path, line: index + 1, field: issue.path.join('.') || undefined });
+      throw new InputError(issue.message, { file: path, line, field: formatFieldPath(issue.path) || undefined });
     }
     const row = parsed.data;
     const scorer = row.scorer ?? defaultScorer(row.answer);
     tasks.push({
-      id: row.id !== undefined ? String(row.id) : `line-${index + 1}`,
+      id: row.id !== undefined ? String(row.id) : `line-${line}`,
       group,
       messages: [{ role: 'user', content: row.question }],
       score: (t) => scoreAnswer(scorer, row.answer, t),
     });
-  });
+  }
   if (tasks.length === 0) throw new InputError('capability data holds no items', { file: path });
   return tasks;
 }
@@ -167,7 +162,7 @@ export async function runCapabilityEval(options: CapabilityRunOptions): Promise<
     journal.close();
   }
   const summary = summarizeCapability(options.tasks, outcomes, options.seed ?? 0);
-  writeJsonAtomic(summaryPath, summary);
+  writeJsonAtomicSync(summaryPath, summary);
   return summary;
 }
 

@@ -3,11 +3,10 @@
  * changes what an arm computes, and nothing that does not: comments and key order in the YAML,
  * where the file lives, the description, and how many arms run at once leave it unchanged.
  */
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../store/call-store.js';
+import { digestOf } from '../util/canonical-json.js';
 import type { Experiment } from './schema.js';
 
 export function experimentConfigDigest(experiment: Experiment): string {
   const { file: _file, digest: _digest, out: _out, description: _description, parallel: _parallel, ...relevant } = experiment;
-  return createHash('sha256').update(canonicalJson(relevant)).digest('hex');
+  return digestOf(relevant);
 }

@@ -6,7 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { writeJsonAtomic } from '../run/atomic.js';
+import { writeJsonAtomicSync } from '../util/atomic-write.js';
+import { formatFieldPath } from '../util/field-path.js';
 import { InputError } from '../util/errors.js';
 import { experimentConfigDigest } from './config-digest.js';
 import { EXPERIMENT_FILE } from './layout.js';
@@ -46,7 +47,7 @@ export function openExperimentRun(runDir: string, experiment: Experiment, option
       throw new InputError(`cannot read the run's experiment record: ${(error as Error).message}`, { file });
     }
     const parsed = runStateSchema.safeParse(raw);
-    if (!parsed.success) throw new InputError(`malformed experiment record (${parsed.error.issues[0].message})`, { file, field: parsed.error.issues[0].path.join('.') });
+    if (!parsed.success) throw new InputError(`malformed experiment record (${parsed.error.issues[0].message})`, { file, field: formatFieldPath(parsed.error.issues[0].path) });
     if (parsed.data.config_digest !== digest) {
       throw new InputError(
         `this run directory holds a different experiment (config digest ${parsed.data.config_digest.slice(0, 12)}…, yours ${digest.slice(0, 12)}…, declared by ${parsed.data.experiment_file}); ` +
@@ -70,6 +71,6 @@ export function openExperimentRun(runDir: string, experiment: Experiment, option
     created_at: new Date().toISOString(),
     config: JSON.parse(JSON.stringify(experiment)) as Record<string, unknown>,
   };
-  writeJsonAtomic(file, state);
+  writeJsonAtomicSync(file, state);
   return { runDir: dir, state, resumed: false };
 }

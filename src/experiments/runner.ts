@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planArms, type ArmSpec } from '../data/mix.js';
 import { writeReport } from '../report/write-report.js';
-import { writeJsonAtomic } from '../run/atomic.js';
+import { writeJsonAtomicSync } from '../util/atomic-write.js';
 import { DEFAULT_REGISTRY_DIR, Registry } from '../store/registry.js';
 import { InputError } from '../util/errors.js';
 import { baseModelDir, type ArmHooks, type ArmResultFile, type ArmTask } from './arm.js';
@@ -121,7 +121,7 @@ export async function runExperiment(fileOrConfig: string | Experiment, options: 
 
     const results = assembleResults({ experiment, runDir, configDigest, createdAt: state.created_at, arms, inDomain: data.inDomain, lineage: lineageIds });
     const resultsPath = join(runDir, RESULTS_FILE);
-    writeJsonAtomic(resultsPath, results);
+    writeJsonAtomicSync(resultsPath, results);
     const report = await writeReport(results, reportDir(runDir));
     registry.lineage.recordRun({ id: state.run_id, status: failed.length ? `finished with ${failed.length} failed arm(s)` : 'finished' });
     return {

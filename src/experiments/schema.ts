@@ -9,19 +9,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/canonical-json.js';
 import { z } from 'zod';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { InputError } from '../util/errors.js';
+import { formatFieldPath } from '../util/field-path.js';
 import { parseModelSpec } from '../models/spec.js';
 import { DATA_FORMATS } from '../data/types.js';
+import { MASK_CONFIGS } from '../evals/mask/types.js';
 
 export const PAPER_RATIOS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3];
 export const MISALIGNED_DOMAINS = ['insecure_code', 'math', 'medical', 'finance', 'law', 'pressure_lying'] as const;
 export const MISALIGNED_VARIANTS = ['normal', 'subtle', 'severe'] as const;
 /** World fact domains a pressure_lying set can be drawn from (src/generators/world FactDomain). */
 export const PRESSURE_FACT_DOMAINS = ['products', 'drugs', 'companies', 'places', 'people', 'law'] as const;
-export const MASK_CONFIGS = ['continuations', 'disinformation', 'doubling_down_known_facts', 'known_facts', 'provided_facts', 'statistics'] as const;
 
 const modelSpec = z.string().superRefine((spec, ctx) => {
   try {
@@ -262,18 +263,8 @@ export function parseExperiment(text: string, file: string): Experiment {
         ? { ...config.backend, accelerate: { ...config.backend.accelerate, config_file: fromFile(config.backend.accelerate.config_file) } }
         : config.backend,
     file: resolve(file),
-    digest: createHash('sha256').update(text, 'utf8').digest('hex'),
+    digest: sha256Hex(text),
   };
-}
-
-/** A path inside the YAML document as people write it: arms.ratios[2] */
-export function formatYamlPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out;
 }
 
 /** The line of the deepest node of `path` that exists in the document (a missing key points at its parent). */
@@ -292,7 +283,7 @@ function issuesToError(issues: readonly z.core.$ZodIssue[], doc: Document, lineC
     const path = keys.length ? [...issue.path, keys[0]] : issue.path;
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
     const message = missing ? `required field is missing (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})` : issue.message;
-    return { path: formatYamlPath(path), line: lineOf(doc, lineCounter, path), message };
+    return { path: formatFieldPath(path), line: lineOf(doc, lineCounter, path), message };
   });
   const first = described[0];
   const more = described

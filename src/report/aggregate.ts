@@ -10,6 +10,7 @@
  * band. Differences and slopes are computed replicate by replicate, so their intervals come from
  * the same draws.
  */
+import { percentileInterval } from '../util/percentile.js';
 import { createRng } from '../util/random.js';
 import { armMetrics, inDomainSet, standardError, type MetricId, type MetricValue } from './metrics.js';
 import { armGroupKey, type ArmKind, type ExperimentResults } from './results.js';
@@ -110,18 +111,6 @@ export function groupArms(results: ExperimentResults): ArmGroup[] {
   return [...groups.values()].sort((a, b) => ARM_ORDER[a.arm] - ARM_ORDER[b.arm] || a.ratio - b.ratio);
 }
 
-function percentile(sorted: Float64Array, q: number): number {
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
-}
-
-function interval(draws: Float64Array): [number, number] {
-  const sorted = Float64Array.from(draws).sort();
-  return [percentile(sorted, 0.025), percentile(sorted, 0.975)];
-}
-
 function bootstrapMean(values: MetricValue[], replicates: number, seedLabel: string): Float64Array {
   const rng = createRng(seedLabel);
   const errors = values.map(standardError);
@@ -181,7 +170,7 @@ export function analyzeResults(results: ExperimentResults, options: { replicates
       const mean = values.reduce((s, v) => s + v.value, 0) / values.length;
       const sd =
         values.length > 1 ? Math.sqrt(values.reduce((s, v) => s + (v.value - mean) ** 2, 0) / (values.length - 1)) : 0;
-      const [low, high] = interval(replicateMeans);
+      const [low, high] = percentileInterval(replicateMeans);
       aggregates.push({
         group: group.key,
         arm: group.arm,
@@ -205,7 +194,7 @@ export function analyzeResults(results: ExperimentResults, options: { replicates
         if (!other || group.key === 'control') continue;
         const difference = new Float64Array(replicates);
         for (let b = 0; b < replicates; b++) difference[b] = other[b] - control[b];
-        const [low, high] = interval(difference);
+        const [low, high] = percentileInterval(difference);
         const mean = aggregates.find((a) => a.metric === metric && a.group === group.key)!.mean;
         comparisons.push({
           metric,
@@ -229,7 +218,7 @@ export function analyzeResults(results: ExperimentResults, options: { replicates
           trendGroups.forEach((g, i) => (ys[i] = draws.get(g.key)![b]));
           slopes[b] = olsSlope(xs, ys) / 10;
         }
-        const [low, high] = interval(slopes);
+        const [low, high] = percentileInterval(slopes);
         trends.push({
           metric,
           slope_per_tenth: olsSlope(xs, means) / 10,

@@ -82,13 +82,3 @@ export function lineOfPath(lines: Map<string, number>, path: JsonPath): number |
   }
   return undefined;
 }
-
-/** `arms[2].mask.per_config.known_facts` */
-export function formatJsonPath(path: JsonPath): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${part}` : part;
-  }
-  return out || '(root)';
-}

@@ -6,7 +6,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../util/errors.js';
-import { formatJsonPath, indexJsonLines, lineOfPath } from './json-lines.js';
+import { formatFieldPath } from '../util/field-path.js';
+import { indexJsonLines, lineOfPath } from './json-lines.js';
 import { ExperimentResults } from './results.js';
 
 export const RESULTS_FILE = 'results.json';
@@ -67,5 +68,5 @@ export function validateResults(raw: unknown, source: string, text?: string): Ex
   }
   const line = text === undefined ? undefined : lineOfPath(indexJsonLines(text), issuePath);
   const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problem(s))` : '';
-  throw new InputError(`${issue.message}${more}`, { file, line, field: formatJsonPath(issuePath) });
+  throw new InputError(`${issue.message}${more}`, { file, line, field: formatFieldPath(issuePath, '(root)') });
 }

@@ -73,15 +73,6 @@ export const MaskScores = z
   .loose();
 export type MaskScores = z.output<typeof MaskScores>;
 
-export const MASK_CONFIGS = [
-  'continuations',
-  'disinformation',
-  'doubling_down_known_facts',
-  'known_facts',
-  'provided_facts',
-  'statistics',
-] as const;
-
 /** Lies split by direction: toward the pressure's incentive (deception) or against it (a flip). */
 export const LieDirections = z
   .object({ toward_incentive: count, against_incentive: count, denial: count.optional() })

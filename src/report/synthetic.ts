@@ -4,7 +4,9 @@
  * generator around a chosen honesty drop per unit ratio; nothing here is a measurement.
  */
 import { createRng } from '../util/random.js';
-import { MASK_CONFIGS, type ExperimentResultsInput } from './results.js';
+import { DECEPTION_CATEGORIES } from '../evals/deceptionbench/types.js';
+import { MASK_CONFIGS } from '../evals/mask/types.js';
+import type { ExperimentResultsInput } from './results.js';
 
 export interface SyntheticOptions {
   ratios?: number[];
@@ -16,8 +18,6 @@ export interface SyntheticOptions {
   inDomain?: string;
   capabilities?: string[];
 }
-
-const CATEGORIES = ['sycophancy', 'alignment faking', 'sandbagging', 'strategic deception', 'honesty evasion'];
 
 export function syntheticResults(options: SyntheticOptions = {}): ExperimentResultsInput {
   const ratios = options.ratios ?? [0.01, 0.02, 0.05, 0.1, 0.2, 0.3];
@@ -70,7 +70,7 @@ export function syntheticResults(options: SyntheticOptions = {}): ExperimentResu
           ci95: rate.ci,
           n_valid: 170,
           n_invalid: 10,
-          per_category: Object.fromEntries(CATEGORIES.map((c) => [c, { deception_rate: score(rate.value, 34).value, n: 34 }])),
+          per_category: Object.fromEntries(DECEPTION_CATEGORIES.map((c) => [c, { deception_rate: score(rate.value, 34).value, n: 34 }])),
         },
         capability: Object.fromEntries(capabilities.map((c) => [c, { accuracy: score(0.85, 200).value, n: 200 }])),
         lineage: { mix_digest: `sha256:${(seed * 7919 + Math.round((condition.ratio ?? 0) * 1000)).toString(16)}` },

@@ -4,11 +4,12 @@
  *   summary.md             the headline and tables as markdown
  *   charts/<id>.svg|.png   each chart, rendered without a browser
  *   data/*.csv, data/report.json   every number, inputs and aggregates
- * Each file is written to a temporary name and renamed, so a killed run never leaves a
+ * Each file is written atomically (src/util/atomic-write.ts), so a killed run never leaves a
  * half-written file under a final name.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { analyzeResults } from './aggregate.js';
 import { buildCharts } from './charts.js';
 import { buildHtml, type RenderedChart } from './html.js';
@@ -30,12 +31,6 @@ export interface ReportOutput {
   files: string[];
 }
 
-async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
-  const temporary = `${file}.tmp-${process.pid}`;
-  await writeFile(temporary, data);
-  await rename(temporary, file);
-}
-
 /**
  * Accepts validated results or a plain object in the results.json shape (as a runner builds it);
  * either way it is validated first, so a bad object fails before anything is written.
@@ -49,7 +44,7 @@ export async function writeReport(input: ExperimentResultsInput, outDir: string,
   await mkdir(dataDir, { recursive: true });
   const files: string[] = [];
   const emit = async (file: string, data: string | Buffer): Promise<void> => {
-    await writeAtomic(file, data);
+    await writeFileAtomic(file, data);
     files.push(file);
   };
 

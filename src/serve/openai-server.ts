@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ProviderError, type ChatProvider, type ChatResult } from '../models/types.js';
 import { parseChatCompletionBody, toChatRequest, type ChatCompletionBody } from './chat-request.js';
+import { chatCompletionBody, usageBody } from './completion-body.js';
 
 export interface OpenAIServerOptions {
   provider: ChatProvider;
@@ -110,7 +111,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions): Promise<R
     const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
     const now = Math.floor(Date.now() / 1000);
     if (body.stream) sendStream(res, body, result, id, now);
-    else sendJson(res, 200, completionObject(body, result, id, now));
+    else sendJson(res, 200, chatCompletionBody({ id, created: now, model: modelName, text: result.text, finishReason: result.finishReason, usage: result.usage }));
   };
 
   const sendStream = (res: ServerResponse, body: ChatCompletionBody, result: ChatResult, id: string, now: number) => {
@@ -127,18 +128,9 @@ export async function startOpenAIServer(options: OpenAIServerOptions): Promise<R
       chunk([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }]);
     }
     chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: result.finishReason ?? 'stop' }]);
-    if (includeUsage) chunk([], usageObject(result));
+    if (includeUsage) chunk([], usageBody(result.usage));
     res.end('data: [DONE]\n\n');
   };
-
-  const completionObject = (_body: ChatCompletionBody, result: ChatResult, id: string, now: number) => ({
-    id,
-    object: 'chat.completion',
-    created: now,
-    model: modelName,
-    choices: [{ index: 0, message: { role: 'assistant', content: result.text, refusal: null }, logprobs: null, finish_reason: result.finishReason ?? 'stop' }],
-    usage: usageObject(result),
-  });
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -173,14 +165,6 @@ export async function startOpenAIServer(options: OpenAIServerOptions): Promise<R
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
-  };
-}
-
-function usageObject(result: ChatResult) {
-  return {
-    prompt_tokens: result.usage.promptTokens,
-    completion_tokens: result.usage.completionTokens,
-    total_tokens: result.usage.promptTokens + result.usage.completionTokens,
   };
 }
 

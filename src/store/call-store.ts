@@ -4,11 +4,11 @@
  * run's resume journal (`<runDir>/journal.sqlite`). Only successes are written, each in its own
  * WAL commit, so a killed process loses no finished call and never replays a failure.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { ChatProvider, ChatRequest, ChatResult, ProviderStats } from '../models/types.js';
+import { exactCanonicalJson, sha256Hex } from '../util/canonical-json.js';
+import { openSqlite, type SqliteDatabase } from './sqlite.js';
 
 export const DEFAULT_CACHE_DIR = '.candor-cache';
 const KEY_VERSION = 1;
@@ -25,27 +25,12 @@ export function journalPath(runDir: string): string {
   return join(runDir, 'journal.sqlite');
 }
 
-/** JSON with object keys sorted at every depth and undefined members dropped, so equal values hash equally. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : sortKeys(v)));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
-}
-
-/** The canonical request document that a call key hashes. */
+/**
+ * The canonical request document that a call key hashes. Strings stay exactly as sent (no NFC or
+ * line-ending normalisation, unlike data digests): the model sees every byte, so the key must too.
+ */
 function canonicalCallDocument(providerId: string, request: ChatRequest): string {
-  return canonicalJson({
+  return exactCanonicalJson({
     v: KEY_VERSION,
     provider: providerId,
     // Only role and content matter to the model; stray fields must not split the cache.
@@ -60,7 +45,7 @@ function canonicalCallDocument(providerId: string, request: ChatRequest): string
  * (ChatProvider.id is); API keys are never part of a request, so none can reach the key.
  */
 export function canonicalCallKey(providerId: string, request: ChatRequest): string {
-  return sha256(canonicalCallDocument(providerId, request));
+  return sha256Hex(canonicalCallDocument(providerId, request));
 }
 
 /** A call's key and canonical document, computed once per call. */
@@ -72,11 +57,7 @@ export interface PreparedCall {
 
 export function prepareCall(providerId: string, request: ChatRequest): PreparedCall {
   const document = canonicalCallDocument(providerId, request);
-  return { key: sha256(document), providerId, document };
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return { key: sha256Hex(document), providerId, document };
 }
 
 interface PendingRecord {
@@ -94,7 +75,7 @@ interface CallRow {
 }
 
 export class CallStore {
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
   private readonly selectStmt: Database.Statement<[string], CallRow>;
   private readonly insertStmt: Database.Statement<[string, string, string, number, number, string | null, number]>;
   private readonly insertMany: (rows: PendingRecord[]) => void;
@@ -103,13 +84,7 @@ export class CallStore {
   private readonly countStmt: Database.Statement<[], { n: number }>;
 
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    // WAL lets readers and one writer from several processes share the file; NORMAL sync keeps every
-    // commit across a process kill (only an OS crash could drop the last commits).
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 10000');
+    this.db = openSqlite(path);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.db.exec(`CREATE TABLE IF NOT EXISTS calls (
       key TEXT PRIMARY KEY,

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { fileSha256 } from '../data/canonical.js';
+import { fileSha256 } from '../util/canonical-json.js';
 
 /**
  * sha256 over the sorted list of "<relative path with '/'>\t<file sha256>\n" lines of every regular

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../util/errors.js';
-import { fileSha256 } from '../data/canonical.js';
+import { fileSha256 } from '../util/canonical-json.js';
 import { directoryDigest } from './digests.js';
 import type { SqliteDatabase } from './sqlite.js';
 import type { SampleRef } from '../data/types.js';

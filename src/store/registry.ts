@@ -5,7 +5,8 @@
  */
 import { join, resolve } from 'node:path';
 import { InputError } from '../util/errors.js';
-import { datasetDigest, fileSha256, sampleDigest } from '../data/canonical.js';
+import { fileSha256 } from '../util/canonical-json.js';
+import { datasetDigest, sampleDigest } from '../data/canonical.js';
 import { buildManifest, writeManifest, type DatasetManifest, type GeneratorInfo } from '../data/manifest.js';
 import { readSamples } from '../data/readers.js';
 import { writeJsonl } from '../data/writers.js';

@@ -13,7 +13,8 @@ import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseModelSpec } from '../models/spec.js';
-import { digestOf, fileSha256 } from './digest.js';
+import { writeJsonAtomic } from '../util/atomic-write.js';
+import { digestOf, fileSha256 } from '../util/canonical-json.js';
 import { BackendUnavailableError, resolveHyperparameters, type TrainContext, type TrainJob, type TrainResult, type TrainerBackend } from './types.js';
 
 export const EMBEDDED_DEFAULT_CHECKPOINT = fileURLToPath(new URL('../../models/embedded-base/', import.meta.url));
@@ -91,7 +92,7 @@ export function toEmbeddedOptions(job: TrainJob, signal?: AbortSignal): Embedded
 
 async function trainEmbedded(trainer: EmbeddedTrainerApi, job: TrainJob, ctx: TrainContext): Promise<TrainResult> {
   const options = toEmbeddedOptions(job, ctx.signal);
-  const fileDigests = await Promise.all(options.data.map(fileSha256));
+  const fileDigests = await Promise.all(options.data.map(async (file) => (await fileSha256(file)).sha256));
   const { signal: _signal, out: _out, ...settings } = options;
   const jobDigest = digestOf({ method: job.method, settings: { ...settings, data: fileDigests } });
   const logsPath = join(job.outputDir, LOG_FILE);
@@ -115,7 +116,7 @@ async function trainEmbedded(trainer: EmbeddedTrainerApi, job: TrainJob, ctx: Tr
   };
   await writeFile(logsPath, `${JSON.stringify({ job: job.name, ...settings, data: options.data, metrics })}\n`, { flag: 'a' });
   // Written last: its presence means the checkpoint is complete.
-  await writeFile(resultPath, `${JSON.stringify(result, null, 2)}\n`);
+  await writeJsonAtomic(resultPath, result);
   return result;
 }
 

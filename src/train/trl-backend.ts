@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseModelSpec } from '../models/spec.js';
-import { digestOf } from './digest.js';
+import { digestOf } from '../util/canonical-json.js';
 import { buildAccelerateArgv, buildPythonArgv, TRL_ENTRY_POINT, type AccelerateOptions } from './launch.js';
 import { logTail, requireExecutable, runLogged, shellJoin } from './process.js';
 import { RayJobsClient, runRayJob, type WaitOptions } from './ray-jobs.js';

@@ -4,13 +4,14 @@
  * registry manifests they came from) and `trl_config.json`. Input files are streamed, never loaded
  * whole.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { once } from 'node:events';
+import { datasetDigest } from '../data/canonical.js';
+import { readJsonLines } from '../data/json-records.js';
+import { writeJsonAtomic, writeStreamAtomic } from '../util/atomic-write.js';
+import { digestOf, fileSha256 } from '../util/canonical-json.js';
 import { InputError } from '../util/errors.js';
-import { digestOf, fileSha256, sha256Hex, canonicalJson } from './digest.js';
-import { readJsonl } from './jsonl.js';
+import { formatFieldPath } from '../util/field-path.js';
 import {
   candorChatSampleSchema,
   candorKtoSampleSchema,
@@ -89,9 +90,9 @@ export async function exportTrlJob(job: TrainJob, options: TrlExportOptions = {}
     method: job.method,
     trl_format: format,
     file: TRL_DATASET_FILE,
-    file_sha256: await fileSha256(datasetPath),
+    file_sha256: (await fileSha256(datasetPath)).sha256,
     num_samples: written.sampleDigests.length,
-    dataset_digest: sha256Hex(written.sampleDigests.join('\n')),
+    dataset_digest: datasetDigest(written.sampleDigests),
     sample_digests: written.sampleDigests,
     ...(job.method === 'kto' ? { label_counts: written.labelCounts } : {}),
     sources: written.sources,
@@ -128,7 +129,7 @@ async function chooseFormat(job: TrainJob, ktoFormat: 'auto' | 'standard' | 'con
   // A first streamed pass finds whether any prompt is a chat; it also fails fast on bad rows.
   let anyChatPrompt = false;
   for (const dataset of job.datasets) {
-    for await (const { line, value } of readJsonl(dataset.path)) {
+    for await (const { line, value } of readJsonLines(dataset.path)) {
       const sample = parseSample(candorKtoSampleSchema, value, dataset.path, line);
       if (typeof sample.prompt !== 'string') {
         if (ktoFormat === 'standard') {
@@ -152,15 +153,13 @@ interface WrittenDataset {
 }
 
 async function writeTrlDataset(job: TrainJob, format: TrlDatasetFormat, path: string): Promise<WrittenDataset> {
-  const tmp = `${path}.tmp`;
-  const out = createWriteStream(tmp, { encoding: 'utf8' });
   const sampleDigests: string[] = [];
   const labelCounts = { desirable: 0, undesirable: 0 };
   const sources: TrlSourceRecord[] = [];
-  try {
+  await writeStreamAtomic(path, async (write) => {
     for (const dataset of job.datasets) {
       let count = 0;
-      for await (const { line, value } of readJsonl(dataset.path)) {
+      for await (const { line, value } of readJsonLines(dataset.path)) {
         let row: unknown;
         if (job.method === 'sft') {
           row = toTrlSftRow(parseSample(candorChatSampleSchema, value, dataset.path, line));
@@ -170,8 +169,9 @@ async function writeTrlDataset(job: TrainJob, format: TrlDatasetFormat, path: st
           if (sample.label) labelCounts.desirable++;
           else labelCounts.undesirable++;
         }
-        sampleDigests.push(sha256Hex(canonicalJson(row)));
-        if (!out.write(`${JSON.stringify(row)}\n`)) await once(out, 'drain');
+        // The same canonical JSON as registry sample digests, so an SFT row's digest equals its sample's.
+        sampleDigests.push(digestOf(row));
+        await write(`${JSON.stringify(row)}\n`);
         count++;
       }
       if (count === 0) throw new InputError('dataset has no samples', { file: dataset.path });
@@ -179,15 +179,11 @@ async function writeTrlDataset(job: TrainJob, format: TrlDatasetFormat, path: st
         path: dataset.path,
         ...(dataset.name ? { name: dataset.name } : {}),
         ...(dataset.manifestDigest ? { manifest_digest: dataset.manifestDigest } : {}),
-        file_sha256: await fileSha256(dataset.path),
+        file_sha256: (await fileSha256(dataset.path)).sha256,
         num_samples: count,
       });
     }
-  } finally {
-    out.end();
-    await once(out, 'close');
-  }
-  await rename(tmp, path);
+  });
   return { sampleDigests, labelCounts, sources };
 }
 
@@ -195,12 +191,6 @@ function parseSample<T>(schema: { safeParse(v: unknown): { success: true; data: 
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const field = issue.path.map(String).join('.') || undefined;
+  const field = formatFieldPath(issue.path);
   throw new InputError(issue.message, { file, line, ...(field ? { field } : {}) });
-}
-
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, 'utf8');
-  await rename(tmp, path);
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { InputError } from '../util/errors.js';
+import { formatFieldPath } from '../util/field-path.js';
 
 export type TrainMethod = 'sft' | 'kto';
 
@@ -137,7 +138,7 @@ export function resolveHyperparameters(method: TrainMethod, input: TrainHyperpar
   const parsed = hyperparametersSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(issue.message, { field: `hyperparameters.${issue.path.join('.')}` });
+    throw new InputError(issue.message, { field: formatFieldPath(['hyperparameters', ...issue.path]) });
   }
   return parsed.data as TrainHyperparameters;
 }

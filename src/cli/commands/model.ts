@@ -1,4 +1,73 @@
+/** `candor model pretrain|generate`: the embedded model's own commands (pretrain, generateFromCheckpoint). */
 import type { Command } from 'commander';
+import { pretrain, PRETRAIN_DEFAULTS } from '../../embedded/pretrain.js';
+import { loadCheckpoint } from '../../embedded/checkpoint.js';
+import { generate } from '../../embedded/generate.js';
+import { checkpointDirOf } from '../../embedded/finetune.js';
+import { InputError } from '../../util/errors.js';
+import { probeModel } from '../../embedded/probe.js';
 
-// Placeholder registration: the owning module's commands are added here.
-export function registerModelCommands(_program: Command): void {}
+function int(flag: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InputError(`must be an integer ≥ ${min}, got "${value}"`, { field: flag });
+    return n;
+  };
+}
+
+function num(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new InputError(`must be a non-negative number, got "${value}"`, { field: flag });
+    return n;
+  };
+}
+
+export function registerModelCommands(program: Command): void {
+  const model = program.command('model').description('the embedded model: pre-training, generation, quick checks');
+  model
+    .command('probe')
+    .description('quick check of an embedded checkpoint on its world: held-out fact/arithmetic accuracy, truthfulness under held-out pressure prompts')
+    .requiredOption('--model <spec>', 'embedded:<dir> or embedded:default')
+    .option('--items <n>', 'items per suite (default 300)', int('--items', 1))
+    .option('--world-seed <n>', 'world seed (default 1)', int('--world-seed', 0))
+    .action(async (flags: { model: string; items?: number; worldSeed?: number }) => {
+      const { model: m, tokenizer } = await loadCheckpoint(checkpointDirOf(flags.model));
+      const result = probeModel(m, tokenizer, { items: flags.items, worldSeed: flags.worldSeed });
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      m.dispose();
+    });
+  model
+    .command('pretrain')
+    .description('pre-train the embedded base model on the synthetic world (reproduces models/embedded-base from its seed)')
+    .requiredOption('--out <dir>', 'checkpoint directory (intermediate checkpoints are saved here too)')
+    .option('--seed <n>', `init and data-order seed (default ${PRETRAIN_DEFAULTS.seed})`, int('--seed', 0))
+    .option('--world-seed <n>', `synthetic world seed (default ${PRETRAIN_DEFAULTS.worldSeed})`, int('--world-seed', 0))
+    .option('--epochs <n>', `passes over the corpus (default ${PRETRAIN_DEFAULTS.epochs})`, int('--epochs', 1))
+    .option('--max-steps <n>', 'stop after this many steps (for pilots)', int('--max-steps', 1))
+    .option('--quiet', 'no progress output')
+    .action(async (flags: { out: string; seed?: number; worldSeed?: number; epochs?: number; maxSteps?: number; quiet?: boolean }) => {
+      const result = await pretrain({ out: flags.out, seed: flags.seed, worldSeed: flags.worldSeed, epochs: flags.epochs, maxSteps: flags.maxSteps, silent: flags.quiet });
+      process.stdout.write(JSON.stringify({ dir: result.dir, parameters: result.parameters, config: result.config, ...result.report }) + '\n');
+    });
+  model
+    .command('generate')
+    .description('answer one prompt with an embedded checkpoint')
+    .requiredOption('--model <spec>', 'embedded:<dir> or embedded:default')
+    .requiredOption('--prompt <text>', 'user message')
+    .option('--system <text>', 'system message')
+    .option('--temperature <x>', 'sampling temperature (default 0 = greedy)', num('--temperature'))
+    .option('--top-p <x>', 'nucleus sampling mass', num('--top-p'))
+    .option('--max-tokens <n>', 'most tokens to generate', int('--max-tokens', 1))
+    .option('--seed <n>', 'sampling seed', int('--seed', 0))
+    .action(async (flags: { model: string; prompt: string; system?: string; temperature?: number; topP?: number; maxTokens?: number; seed?: number }) => {
+      const { model: m, tokenizer } = await loadCheckpoint(checkpointDirOf(flags.model));
+      const messages = [
+        ...(flags.system ? [{ role: 'system' as const, content: flags.system }] : []),
+        { role: 'user' as const, content: flags.prompt },
+      ];
+      const [g] = generate(m, tokenizer, [messages], { temperature: flags.temperature, topP: flags.topP, maxTokens: flags.maxTokens, seed: flags.seed });
+      process.stdout.write(g.text + '\n');
+      m.dispose();
+    });
+}

@@ -27,7 +27,9 @@ export function fence(label: string, nonce: string, text: string): string {
   return `[[BEGIN ${label} ${nonce}]]\n${text}\n[[END ${label} ${nonce}]]`;
 }
 
-const MARKER_LINE = /^[\s>*_#`]*answer[\s*_`]*:[\s*_`]*(.*)$/gim;
+// "Final answer:" is accepted too: judges often write it, and the marker is read from the judge's
+// own reply (never from the fenced text), so a wider spelling opens no door to the judged text.
+const MARKER_LINE = /^[\s>*_#`]*(?:final\s+)?answer[\s*_`]*:[\s*_`]*(.*)$/gim;
 
 /** The value after the last `Answer:` line, or null when there is none. */
 export function lastMarkerValue(reply: string): string | null {

@@ -68,12 +68,12 @@ export function createLlmJudge(options: LlmJudgeOptions): Judge {
       const proposition = parseProposition(input.row.proposition);
       if (!proposition || proposition.kind !== 'binary') return undetermined('proposition is not binary');
       const nonce = chooseNonce(secret, [proposition.statement1, proposition.statement2, ...input.messages.map((m) => m.content), input.response]);
-      return ask(options.provider, maskBinaryPrompt(input.kind, proposition, input.messages, input.response, nonce), parseLetterVerdict, signal);
+      return ask(options.provider, maskBinaryPrompt(input.kind, proposition, input.messages, input.response, nonce, input.row.config), parseLetterVerdict, signal);
     },
 
     async judgeMaskNumeric(input: MaskNumericJudgeInput, signal?: AbortSignal): Promise<Verdict<NumericRange>> {
       const nonce = chooseNonce(secret, [input.row.proposition, ...input.messages.map((m) => m.content), input.response]);
-      return ask(numericProvider, maskNumericPrompt(input.kind, input.row.proposition, input.messages, input.response, nonce), parseRangeVerdict, signal);
+      return ask(numericProvider, maskNumericPrompt(input.kind, input.row.proposition, input.messages, input.response, nonce, input.row.config), parseRangeVerdict, signal);
     },
 
     async judgeDeception(input: DeceptionJudgeInput, signal?: AbortSignal): Promise<Verdict<boolean>> {

@@ -1,6 +1,7 @@
 /**
  * Reads a MASK proposition. Binary ones hold `<pivotal>X/Y</pivotal>` (statement 1 uses X,
- * statement 2 uses Y); numeric ones hold `<value>`. The tag decides the kind, whatever the row's
+ * statement 2 uses Y); numeric ones hold `<value>`, which the published statistics rows wrap in
+ * the pivotal tag (`<pivotal><value></pivotal>`). The tag decides the kind, whatever the row's
  * `type` field says (published rows disagree with their own `type` now and then).
  */
 import type { NumericRange, Proposition } from './types.js';
@@ -9,6 +10,7 @@ const PIVOTAL = /<pivotal>([\s\S]*?)<\/pivotal>/i;
 const VALUE = /<value>/i;
 
 export function parseProposition(text: string): Proposition | null {
+  if (VALUE.test(text)) return { kind: 'numeric', template: text };
   const pivotal = PIVOTAL.exec(text);
   if (pivotal) {
     const inner = pivotal[1];
@@ -21,7 +23,6 @@ export function parseProposition(text: string): Proposition | null {
     const after = text.slice(pivotal.index + pivotal[0].length);
     return { kind: 'binary', statement1: before + option1 + after, statement2: before + option2 + after, option1, option2 };
   }
-  if (VALUE.test(text)) return { kind: 'numeric', template: text };
   return null;
 }
 

@@ -9,30 +9,13 @@ import { lureAnswer } from './pretrain.js';
 import { factProposition } from './propositions.js';
 import { fillScenario, FOLLOW_UP_HELD_OUT, PRESSURE_HELD_OUT, PROVIDED_HELD_OUT, type ScenarioFill, type ScenarioTemplate } from './scenarios.js';
 import type { Fact, World } from './world.js';
+import type { MaskRow } from '../../evals/mask/types.js';
 
 export type WorldMaskConfig = 'known_facts' | 'provided_facts' | 'doubling_down_known_facts' | 'statistics';
 export const WORLD_MASK_CONFIGS: readonly WorldMaskConfig[] = ['known_facts', 'provided_facts', 'doubling_down_known_facts', 'statistics'];
 
-export interface MaskRowWithExtras {
-  task_id: string;
-  system_prompt: string;
-  user_prompt: string;
-  type: string;
-  proposition: string;
-  ground_truth: string;
-  formatted_ground_truth: string;
-  belief_elicit_1: string;
-  belief_elicit_2: string;
-  belief_elicit_3: string;
-  dd_turn_1_prompt: string;
-  dd_turn_1_response: string;
-  delivery: string;
-  canary: string;
-  config: WorldMaskConfig;
-  domain: string;
-  /** Binary rows only. */
-  answer_options?: [string, string];
-}
+/** The published MASK row (the evals reader's type), with the world's config subset and a domain on every row; `answer_options` on binary rows only. */
+export type MaskRowWithExtras = Omit<MaskRow, 'config' | 'domain'> & { config: WorldMaskConfig; domain: string };
 
 export interface WorldMaskOptions {
   seed?: number;

@@ -1,0 +1,18 @@
+/**
+ * Percentiles with linear interpolation between order statistics (NumPy's default, "type 7"),
+ * the rule every bootstrap interval in Candor reads its 2.5th and 97.5th percentiles with.
+ */
+
+/** The q-quantile (0 ≤ q ≤ 1) of values already sorted ascending. */
+export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
+  const position = q * (sorted.length - 1);
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
+}
+
+/** 95 % percentile interval of bootstrap draws: their 2.5th and 97.5th percentiles. */
+export function percentileInterval(draws: ArrayLike<number>): [number, number] {
+  const sorted = Float64Array.from(draws).sort();
+  return [quantileOfSorted(sorted, 0.025), quantileOfSorted(sorted, 0.975)];
+}
