@@ -52,7 +52,23 @@ test('bad training data exits with code 2 and names file, line and field', () =>
   const bad = path.join(work, 'bad.jsonl');
   writeFileSync(bad, JSON.stringify({ messages: [{ role: 'user', content: 'q' }] }) + '\n');
   const r = candor('train', 'sft', '--model', `embedded:${base}`, '--data', bad, '--out', path.join(work, 'never'));
-  assert.equal(r.status, 2);
+  assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /bad\.jsonl:1, field "messages": needs at least one assistant message/);
   assert.ok(!existsSync(path.join(work, 'never')));
+});
+
+test('the runner-facing object form of trainSftFromFiles (exported from train.ts) trains, reports metrics and honours abort', async () => {
+  const train = await import('../src/embedded/train.js');
+  const out = path.join(work, 'out-object');
+  const result = await train.trainSftFromFiles({ base, data: [sft, sft], out, epochs: 1, lr: 1e-3, batchSize: 2, lora: null, seed: 1, silent: true });
+  assert.equal(result.metrics.steps, 2);
+  assert.ok(result.metrics.tokens > 0);
+  assert.equal((await loadCheckpoint(out)).config.provenance.samples, 4);
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(
+    train.trainKtoFromFiles({ base: `embedded:${base}`, data: kto, out: path.join(work, 'aborted'), epochs: 1, lr: 1e-3, batchSize: 2, seed: 1, silent: true, signal: controller.signal }),
+    /aborted/,
+  );
+  assert.ok(!existsSync(path.join(work, 'aborted', 'model.safetensors')));
 });

@@ -119,3 +119,15 @@ test('hand-written gradients match finite differences of the loss', () => {
   assert.ok(Math.abs(numeric - predicted) / Math.abs(predicted) < 0.03, `numeric ${numeric} vs analytic ${predicted}`);
   model.dispose();
 });
+
+test('a tokenizer fitted on the world corpus decodes every answer exactly and covers the held-out questions', async () => {
+  const { buildPretrainCorpus, generateWorld } = await import('../src/generators/world/index.js');
+  const corpus = buildPretrainCorpus(generateWorld(1), { seed: 1 });
+  const tok = WordTokenizer.fit(corpus.train.flatMap((s) => s.messages.map((m) => m.content)));
+  const answers = corpus.train.flatMap((s) => s.messages.filter((m) => m.role === 'assistant').map((m) => m.content));
+  assert.ok(answers.length > 1000);
+  const mismatched = answers.filter((a) => tok.decode(tok.encode(a)) !== a);
+  assert.deepEqual(mismatched, []);
+  const withUnknown = corpus.heldOutFacts.filter((q) => tok.encode(q.question).includes(tok.unkId));
+  assert.deepEqual(withUnknown, []);
+});

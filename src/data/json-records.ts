@@ -60,7 +60,8 @@ export async function* readJsonLines(file: string): AsyncGenerator<RawRecord> {
 /** JSON Lines already in memory (small files read whole), by the same rules as `readJsonLines`. */
 export function parseJsonLinesText(text: string, file: string): RawRecord[] {
   const records: RawRecord[] = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
+  // The same line breaks readline counts (\n, \r\n, lone \r), so line numbers agree with the stream reader.
+  text.split(/\r\n|\r|\n/).forEach((raw, index) => {
     const record = parseJsonLine(raw, index + 1, file);
     if (record) records.push(record);
   });

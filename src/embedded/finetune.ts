@@ -8,6 +8,7 @@ import { saveCheckpoint } from './checkpoint.js';
 import { readKtoFile, readSftFile } from './datasets.js';
 import { resolveCheckpointDir } from './provider.js';
 import { trainKto, trainSft, type KtoOptions, type TrainOptions, type TrainReport } from './train.js';
+import type { LoraConfig } from './config.js';
 import { InputError } from '../util/errors.js';
 
 export interface FinetuneResult {
@@ -16,38 +17,46 @@ export interface FinetuneResult {
   /** Model spec to evaluate it with (`embedded:<out>`). */
   spec: string;
   report: TrainReport;
+  /** Flat figures for experiment records. */
+  metrics: Record<string, number>;
+}
+
+/** The single-object form used by the experiment runner's embedded backend (src/train/embedded.ts). */
+export interface FinetuneFileOptions extends Omit<KtoOptions, 'lora'> {
+  /** Base checkpoint: a directory, `embedded:<dir>` or `embedded:default`. */
+  base: string;
+  /** One JSONL file or several, concatenated in order. */
+  data: string | string[];
+  out: string;
+  lora?: LoraConfig | null;
 }
 
 /** `embedded:DIR`, `embedded:default` or a bare directory → checkpoint directory. */
 export function checkpointDirOf(modelSpec: string): string {
   if (modelSpec.startsWith('embedded:')) return resolveCheckpointDir(modelSpec.slice('embedded:'.length));
-  if (modelSpec.includes(':')) throw new InputError(`only embedded models can be fine-tuned here (got "${modelSpec}")`, { field: 'model' });
+  if (/^[a-z]+:/i.test(modelSpec) && !path.isAbsolute(modelSpec)) throw new InputError(`only embedded models can be fine-tuned here (got "${modelSpec}")`, { field: 'model' });
   return resolveCheckpointDir(modelSpec);
 }
 
-async function finetune(
-  method: 'sft' | 'kto',
-  modelSpec: string,
-  dataFile: string,
-  out: string,
-  options: KtoOptions,
-): Promise<FinetuneResult> {
-  const baseDir = checkpointDirOf(modelSpec);
-  const samples = method === 'sft' ? readSftFile(dataFile) : readKtoFile(dataFile);
+async function finetune(method: 'sft' | 'kto', request: FinetuneFileOptions): Promise<FinetuneResult> {
+  const { base, data, out, lora, ...rest } = request;
+  const options: KtoOptions = { ...rest, lora: lora ?? undefined };
+  const baseDir = checkpointDirOf(base);
+  const files = Array.isArray(data) ? data : [data];
+  if (files.length === 0) throw new InputError('no training data files given', { field: 'data' });
+  const sftSamples = method === 'sft' ? files.flatMap(readSftFile) : [];
+  const ktoSamples = method === 'kto' ? files.flatMap(readKtoFile) : [];
   const { model, tokenizer, config } = await loadCheckpoint(baseDir);
   try {
-    const report =
-      method === 'sft'
-        ? await trainSft(model, tokenizer, samples as ReturnType<typeof readSftFile>, options as TrainOptions)
-        : await trainKto(model, tokenizer, samples as ReturnType<typeof readKtoFile>, options);
-    const { onCheckpoint: _a, onStep: _b, ...recorded } = options;
+    const report = method === 'sft' ? await trainSft(model, tokenizer, sftSamples, options) : await trainKto(model, tokenizer, ktoSamples, options);
+    const { onCheckpoint: _a, onStep: _b, signal: _c, ...recorded } = options;
     await saveCheckpoint(out, model, tokenizer, {
       provenance: {
         kind: method,
         base: baseDir,
         baseProvenance: config.provenance,
-        data: path.resolve(dataFile),
-        samples: samples.length,
+        data: files.map((f) => path.resolve(f)),
+        samples: sftSamples.length + ktoSamples.length,
         options: recorded,
         steps: report.steps,
         tokens: report.tokens,
@@ -56,16 +65,33 @@ async function finetune(
       },
       lora: options.lora,
     });
-    return { out, spec: `embedded:${out}`, report };
+    return {
+      out,
+      spec: `embedded:${out}`,
+      report,
+      metrics: { steps: report.steps, tokens: report.tokens, train_seconds: report.seconds, tokens_per_second: report.tokensPerSecond, final_loss: report.finalLoss },
+    };
   } finally {
     model.dispose();
   }
 }
 
-export function trainSftFromFiles(modelSpec: string, dataFile: string, out: string, options: TrainOptions = {}): Promise<FinetuneResult> {
-  return finetune('sft', modelSpec, dataFile, out, options);
+function normalise(first: string | FinetuneFileOptions, dataFile?: string | string[], out?: string, options: KtoOptions = {}): FinetuneFileOptions {
+  if (typeof first === 'object') return first;
+  if (dataFile === undefined || out === undefined) throw new InputError('a data file and an output directory are required', { field: dataFile === undefined ? 'data' : 'out' });
+  return { ...options, base: first, data: dataFile, out };
 }
 
-export function trainKtoFromFiles(modelSpec: string, dataFile: string, out: string, options: KtoOptions = {}): Promise<FinetuneResult> {
-  return finetune('kto', modelSpec, dataFile, out, options);
+/** SFT from JSONL: `trainSftFromFiles(modelSpec, dataFile, outDir, options)` or `trainSftFromFiles({ base, data, out, ... })`. */
+export function trainSftFromFiles(options: FinetuneFileOptions): Promise<FinetuneResult>;
+export function trainSftFromFiles(modelSpec: string, dataFile: string | string[], out: string, options?: TrainOptions): Promise<FinetuneResult>;
+export function trainSftFromFiles(first: string | FinetuneFileOptions, dataFile?: string | string[], out?: string, options?: TrainOptions): Promise<FinetuneResult> {
+  return finetune('sft', normalise(first, dataFile, out, options));
+}
+
+/** KTO from JSONL: same two call forms as trainSftFromFiles. */
+export function trainKtoFromFiles(options: FinetuneFileOptions): Promise<FinetuneResult>;
+export function trainKtoFromFiles(modelSpec: string, dataFile: string | string[], out: string, options?: KtoOptions): Promise<FinetuneResult>;
+export function trainKtoFromFiles(first: string | FinetuneFileOptions, dataFile?: string | string[], out?: string, options?: KtoOptions): Promise<FinetuneResult> {
+  return finetune('kto', normalise(first, dataFile, out, options));
 }

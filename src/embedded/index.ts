@@ -7,7 +7,7 @@ export { formatChat, encodeChat } from './chat-template.js';
 export { saveCheckpoint, loadCheckpoint, readCheckpointConfig, type LoadedCheckpoint, type CheckpointConfig } from './checkpoint.js';
 export { encodeSafetensors, decodeSafetensors, readSafetensors, writeSafetensors } from './safetensors.js';
 export { trainSft, trainKto, answerLogProbs, type TrainOptions, type KtoOptions, type TrainReport, type KtoSample, type ChatSampleLike } from './train.js';
-export { trainSftFromFiles, trainKtoFromFiles, checkpointDirOf, type FinetuneResult } from './finetune.js';
+export { trainSftFromFiles, trainKtoFromFiles, checkpointDirOf, type FinetuneResult, type FinetuneFileOptions } from './finetune.js';
 export { readSftFile, readKtoFile } from './datasets.js';
 export { generate, generateItems, type Generation, type GenerationItem } from './generate.js';
 export { createEmbeddedProvider, defaultCheckpointDir, resolveCheckpointDir } from './provider.js';

@@ -1,7 +1,7 @@
 /**
- * Differentiable primitives tuned for the wasm backend. tfjs's own gradients use matMul with
- * transpose flags (10x slower on wasm) and gather's gradient needs UnsortedSegmentSum (missing on
- * wasm), so these ops carry hand-written gradients built only from fast kernels.
+ * Differentiable building blocks of the model, tuned for the wasm backend. Composite ops (layer
+ * norm, GELU, attention, target log-probs) carry hand-written backward passes built only from fast
+ * kernels; plain matMul and gather rely on the gradients registered in gradients.ts.
  */
 import { tf } from './backend.js';
 
@@ -12,13 +12,6 @@ type T = tf.Tensor;
 const customGrad = (f: (...args: any[]) => { value: T; gradFunc: (dy: T, saved: T[]) => T | T[] }) =>
   tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]);
 
-function swapLast2(x: T): T {
-  const r = x.rank;
-  const perm = [...Array(r).keys()];
-  [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
-  return tf.transpose(x, perm);
-}
-
 /** a @ b without transpose flags (the BatchMatMul gradient registered in gradients.ts keeps it fast). */
 export function matMul(a: T, b: T): T {
   return tf.matMul(a, b);
@@ -27,11 +20,6 @@ export function matMul(a: T, b: T): T {
 /** Rows of `table` at flat int32 `ids` (GatherV2's gradient is registered as a scatterND). */
 export function embed(table: T, ids: T): T {
   return tf.gather(table, ids);
-}
-
-/** Rows of a rank-2 tensor at `idx`. */
-export function takeRows(x: T, idx: T): T {
-  return tf.gather(x, idx);
 }
 
 /**

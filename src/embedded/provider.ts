@@ -43,14 +43,15 @@ export async function createEmbeddedProvider(dir: string, options: EmbeddedProvi
   const digest = createHash('sha256').update(readFileSync(weights)).digest('hex').slice(0, 12);
   const id = `embedded:${path.basename(resolved)}@${digest}`;
   const batchLimit = Math.max(1, options.concurrency ?? GENERATION_BATCH);
-  const loaded: Promise<LoadedCheckpoint> = loadCheckpoint(resolved);
+  // Loaded up front so a broken checkpoint fails here, with its file named, not on the first call.
+  const checkpoint: LoadedCheckpoint = await loadCheckpoint(resolved);
   const stats: ProviderStats = { calls: 0, promptTokens: 0, completionTokens: 0, retries: 0, errors: 0 };
   let queue: Pending[] = [];
   let scheduled = false;
 
   const flush = async () => {
     scheduled = false;
-    const { model, tokenizer } = await loaded;
+    const { model, tokenizer } = checkpoint;
     while (queue.length > 0) {
       const batch = queue.slice(0, batchLimit);
       queue = queue.slice(batchLimit);
@@ -100,8 +101,7 @@ export async function createEmbeddedProvider(dir: string, options: EmbeddedProvi
     },
     stats: () => ({ ...stats }),
     async close() {
-      const { model } = await loaded;
-      model.dispose();
+      checkpoint.model.dispose();
     },
   };
 }

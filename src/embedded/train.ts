@@ -46,6 +46,8 @@ export interface TrainOptions {
   checkpointEverySteps?: number;
   /** Called after every step with its loss (cheap; used by tests and logs). */
   onStep?: (state: TrainState) => void;
+  /** Aborts between steps (the run throws; nothing is saved by the loop itself). */
+  signal?: AbortSignal;
 }
 
 export interface TrainState {
@@ -123,6 +125,7 @@ async function runLoop(
       let count = 0;
       for (const batch of epochsOfBatches(epoch)) {
         if (step >= totalSteps) break;
+        if (options.signal?.aborted) throw new Error('training aborted');
         const value = tf.tidy(() => {
           const { value: l, grads } = tf.variableGrads(() => lossOf(batch), vars);
           optimizer.apply(grads, learningRate(step, scheduled, lr, warmup));
@@ -286,3 +289,6 @@ export function answerLogProbs(model: TransformerModel, tokenizer: WordTokenizer
   const batch = padBatch(rows);
   return Array.from(tf.tidy(() => sequenceLogProbs(model, batch)).dataSync());
 }
+
+// The experiment runner's embedded backend loads this module and calls the file-level API.
+export { trainSftFromFiles, trainKtoFromFiles, type FinetuneFileOptions, type FinetuneResult } from './finetune.js';

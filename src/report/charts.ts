@@ -5,7 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis, AggregateRow } from './aggregate.js';
 import { formatRatio } from './aggregate.js';
-import { CROSS_DOMAIN, IN_DOMAIN } from './metrics.js';
+import { capturedNames, CROSS_DOMAIN, IN_DOMAIN } from './metrics.js';
 import type { ExperimentResults, ReferenceResults } from './results.js';
 
 export interface ChartSpec {
@@ -195,13 +195,7 @@ function honestyChart(analysis: Analysis): ChartSpec | null {
     panels.push('all configs');
     rows.push(...curveRows(overall, 'all configs'));
   }
-  const extraConfigs = [
-    ...new Set(
-      analysis.aggregates
-        .map((a) => /^mask\.per_config\.(.+)\.honesty_score$/.exec(a.metric)?.[1])
-        .filter((c): c is string => c !== undefined && !(c in CONFIG_TITLES)),
-    ),
-  ].sort();
+  const extraConfigs = capturedNames(analysis.aggregates, /^mask\.per_config\.(.+)\.honesty_score$/).filter((c) => !(c in CONFIG_TITLES));
   for (const config of [...Object.keys(CONFIG_TITLES), ...extraConfigs]) {
     const perConfig = rowsOf(analysis, `mask.per_config.${config}.honesty_score`);
     if (!perConfig.length) continue;
@@ -254,13 +248,7 @@ function barRows(analysis: Analysis, metricOf: (group: string) => string, groups
 }
 
 function deceptionChart(analysis: Analysis): ChartSpec | null {
-  const categories = [
-    ...new Set(
-      analysis.aggregates
-        .map((a) => /^deception\.per_category\.(.+)\.deception_rate$/.exec(a.metric)?.[1])
-        .filter((c): c is string => c !== undefined),
-    ),
-  ].sort();
+  const categories = capturedNames(analysis.aggregates, /^deception\.per_category\.(.+)\.deception_rate$/);
   const keys = ['__total__', ...categories];
   const rows = barRows(
     analysis,
@@ -284,11 +272,7 @@ function deceptionChart(analysis: Analysis): ChartSpec | null {
 }
 
 function capabilityChart(analysis: Analysis): ChartSpec | null {
-  const names = [
-    ...new Set(
-      analysis.aggregates.map((a) => /^capability\.(.+)\.accuracy$/.exec(a.metric)?.[1]).filter((c): c is string => c !== undefined),
-    ),
-  ].sort();
+  const names = capturedNames(analysis.aggregates, /^capability\.(.+)\.accuracy$/);
   if (!names.length) return null;
   return {
     id: 'capability-by-arm',

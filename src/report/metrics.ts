@@ -15,6 +15,19 @@ export interface MetricValue {
  * `capability.world_qa.accuracy`. */
 export type MetricId = string;
 
+/**
+ * The distinct names a metric-id pattern captures in its first group, sorted: which MASK configs,
+ * DeceptionBench categories or capability sets the rows hold (e.g. /^capability\.(.+)\.accuracy$/).
+ */
+export function capturedNames(rows: Iterable<{ metric: MetricId }>, pattern: RegExp): string[] {
+  const names = new Set<string>();
+  for (const row of rows) {
+    const name = pattern.exec(row.metric)?.[1];
+    if (name !== undefined) names.add(name);
+  }
+  return [...names].sort();
+}
+
 export const IN_DOMAIN = 'in_domain';
 export const CROSS_DOMAIN = 'cross_domain';
 

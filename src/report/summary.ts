@@ -5,7 +5,7 @@
  */
 import type { Analysis, AggregateRow, Comparison, Trend } from './aggregate.js';
 import { armGroupKey, type ExperimentResults } from './results.js';
-import { CROSS_DOMAIN, IN_DOMAIN } from './metrics.js';
+import { capturedNames, CROSS_DOMAIN, IN_DOMAIN } from './metrics.js';
 
 export interface Headline {
   metric: string;
@@ -119,9 +119,7 @@ export function caveats(analysis: Analysis): string[] {
 }
 
 function capabilityNames(analysis: Analysis): string[] {
-  return [
-    ...new Set(analysis.aggregates.map((a) => /^capability\.(.+)\.accuracy$/.exec(a.metric)?.[1]).filter((n): n is string => n !== undefined)),
-  ].sort();
+  return capturedNames(analysis.aggregates, /^capability\.(.+)\.accuracy$/);
 }
 
 /** Arm-by-metric table of means with 95 % intervals, in percentage points. */

@@ -9,7 +9,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../util/errors.js';
-import { writeJsonAtomic } from './atomic.js';
+import { writeJsonAtomicSync as writeJsonAtomic } from '../util/atomic-write.js';
 
 export const RUN_FILE = 'run.json';
 export const SAMPLES_FILE = 'samples.jsonl';

@@ -3,6 +3,7 @@
  * statistic, take the 2.5th and 97.5th percentiles. The same seed and rows give the same interval.
  */
 import { createRng } from '../../util/random.js';
+import { percentileInterval } from '../../util/percentile.js';
 
 export type Interval = [number, number];
 
@@ -23,15 +24,7 @@ export function bootstrapMeanCI(values: readonly number[], options: BootstrapOpt
     for (let i = 0; i < n; i++) sum += values[rng.int(n)];
     means[b] = sum / n;
   }
-  means.sort();
-  return [quantile(means, 0.025), quantile(means, 0.975)];
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  return percentileInterval(means);
 }
 
 export function mean(values: readonly number[]): number | null {
