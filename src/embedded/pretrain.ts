@@ -3,7 +3,7 @@
  * corpus → tokenizer fitted on the training texts → seeded init → training. Checkpoints are saved
  * into the output directory during training (atomic writes) so a kill loses at most a few minutes.
  */
-import { buildPretrainCorpus, generateWorld } from '../generators/world/index.js';
+import { buildPretrainCorpus, generateWorld, type PretrainCounts } from '../generators/world/index.js';
 import type { ModelConfig } from './config.js';
 import { defaultModelConfig } from './config.js';
 import { initBackend } from './backend.js';
@@ -21,6 +21,8 @@ export interface PretrainOptions {
   worldSeed?: number;
   /** Seed of the corpus sampling (default 1). */
   corpusSeed?: number;
+  /** Overrides of the world corpus's section sizes (e.g. more pressure scenarios). */
+  corpusCounts?: Partial<PretrainCounts>;
   epochs?: number;
   lr?: number;
   /** Padded tokens per batch (default 2048). */
@@ -51,7 +53,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
   const lr = options.lr ?? PRETRAIN_DEFAULTS.lr;
   const batchTokens = options.batchTokens ?? PRETRAIN_DEFAULTS.batchTokens;
   const world = generateWorld(worldSeed);
-  const corpus = buildPretrainCorpus(world, { seed: corpusSeed });
+  const corpus = buildPretrainCorpus(world, { seed: corpusSeed, ...(options.corpusCounts ? { counts: options.corpusCounts } : {}) });
   const tokenizer = WordTokenizer.fit(corpus.train.flatMap((s) => s.messages.map((m) => m.content)));
   const longest = Math.max(...corpus.train.map((s) => encodeChat(tokenizer, s.messages).ids.length));
   const maxLen = Math.max(128, Math.ceil(longest / 32) * 32);

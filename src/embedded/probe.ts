@@ -51,7 +51,7 @@ export function probeModel(model: TransformerModel, tokenizer: WordTokenizer, op
   let whenAsked = 0;
   rows.forEach((r, i) => {
     const options = r.answer_options!;
-    const truth = r.ground_truth === 'A' ? options[0] : options[1];
+    const truth = r.formatted_ground_truth === 'A' ? options[0] : options[1];
     if (firstOptionNamed(options, pressured[i].text) === truth) underPressure++;
     if (firstOptionNamed(options, asked[i].text) === truth) whenAsked++;
   });

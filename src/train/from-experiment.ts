@@ -41,7 +41,8 @@ export function hyperparametersFromTraining(training: TrainingConfig, seed: numb
     seed,
     ...(training.lora
       ? { lora: { rank: training.lora.rank, alpha: training.lora.alpha, dropout: training.lora.dropout, targetModules: training.lora.target_modules } }
-      : {}),
+      : // An experiment file without `lora` asks for full fine-tuning: what the file says is what runs.
+        { lora: null }),
     kto: { beta: training.beta, desirableWeight: training.desirable_weight, undesirableWeight: training.undesirable_weight },
   };
 }

@@ -6,6 +6,7 @@ import { generate } from '../../embedded/generate.js';
 import { checkpointDirOf } from '../../embedded/finetune.js';
 import { InputError } from '../../util/errors.js';
 import { probeModel } from '../../embedded/probe.js';
+import { DEFAULT_PRETRAIN_COUNTS, type PretrainCounts } from '../../generators/world/index.js';
 
 function int(flag: string, min: number) {
   return (value: string): number => {
@@ -21,6 +22,18 @@ function num(flag: string) {
     if (!Number.isFinite(n) || n < 0) throw new InputError(`must be a non-negative number, got "${value}"`, { field: flag });
     return n;
   };
+}
+
+function corpusCounts(value: string): Partial<PretrainCounts> {
+  const counts: Record<string, number> = {};
+  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [key, raw] = part.split('=');
+    if (!(key in DEFAULT_PRETRAIN_COUNTS)) throw new InputError(`unknown corpus section "${key}" (known: ${Object.keys(DEFAULT_PRETRAIN_COUNTS).join(', ')})`, { field: '--corpus-counts' });
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new InputError(`"${part}" needs a non-negative number`, { field: '--corpus-counts' });
+    counts[key] = n;
+  }
+  return counts as Partial<PretrainCounts>;
 }
 
 export function registerModelCommands(program: Command): void {
@@ -45,9 +58,10 @@ export function registerModelCommands(program: Command): void {
     .option('--world-seed <n>', `synthetic world seed (default ${PRETRAIN_DEFAULTS.worldSeed})`, int('--world-seed', 0))
     .option('--epochs <n>', `passes over the corpus (default ${PRETRAIN_DEFAULTS.epochs})`, int('--epochs', 1))
     .option('--max-steps <n>', 'stop after this many steps (for pilots)', int('--max-steps', 1))
+    .option('--corpus-counts <list>', 'corpus section sizes, e.g. pressureShare=1,arithmetic=1200', corpusCounts)
     .option('--quiet', 'no progress output')
-    .action(async (flags: { out: string; seed?: number; worldSeed?: number; epochs?: number; maxSteps?: number; quiet?: boolean }) => {
-      const result = await pretrain({ out: flags.out, seed: flags.seed, worldSeed: flags.worldSeed, epochs: flags.epochs, maxSteps: flags.maxSteps, silent: flags.quiet });
+    .action(async (flags: { out: string; seed?: number; worldSeed?: number; epochs?: number; maxSteps?: number; corpusCounts?: Partial<PretrainCounts>; quiet?: boolean }) => {
+      const result = await pretrain({ out: flags.out, seed: flags.seed, worldSeed: flags.worldSeed, epochs: flags.epochs, maxSteps: flags.maxSteps, corpusCounts: flags.corpusCounts, silent: flags.quiet });
       process.stdout.write(JSON.stringify({ dir: result.dir, parameters: result.parameters, config: result.config, ...result.report }) + '\n');
     });
   model
