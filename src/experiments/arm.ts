@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildMix, writeMixManifest, type ArmSpec } from '../data/mix.js';
+import { buildMix, writeMixManifest } from '../data/mix.js';
 import { writeJsonl } from '../data/writers.js';
 import { runDeceptionBenchEval } from '../evals/deceptionbench/run.js';
 import { runMaskEval } from '../evals/mask/run.js';
@@ -22,6 +22,7 @@ import { backendFromExperiment, hyperparametersFromTraining, processCount } from
 import { embeddedCheckpointDir } from '../train/embedded.js';
 import type { TrainerBackend, TrainResult } from '../train/types.js';
 import { loadCapabilityTasks, runCapabilityEval, type CapabilityScoreOut } from './capability.js';
+import { resultKind, resultRatio, type ExperimentArm } from './arm-plan.js';
 import type { ResolvedData } from './datasets.js';
 import type { EvalData } from './eval-suites.js';
 import { armPaths } from './layout.js';
@@ -32,7 +33,7 @@ import type { Experiment } from './schema.js';
 export interface ArmTask {
   runDir: string;
   runId: string;
-  arm: ArmSpec;
+  arm: ExperimentArm;
   experiment: Experiment;
   registryDir: string;
   data: ResolvedData;
@@ -60,9 +61,13 @@ export interface ArmHooks {
 export interface ArmResultFile {
   schema: 'candor.arm-result/1';
   arm_id: string;
-  arm: 'vanilla' | 'control' | 'ratio';
+  arm: 'vanilla' | 'control' | 'ratio' | 'positive_control';
   ratio: number | null;
   seed: number;
+  /** positive_control only: the world fact domain its pressure-format lies are about. */
+  fact_domain?: string;
+  /** Eval item domains that are in-domain for this arm's training data (absent for vanilla and control). */
+  eval_domains?: string[];
   model: string;
   checkpoint?: string;
   mask?: MaskSummary & { per_domain: Record<string, DomainScores>; lies: LieDirections };
@@ -108,7 +113,8 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
       const registry = Registry.open(task.registryDir);
       try {
         const downstream = await registry.load(task.data.downstream);
-        const misaligned = task.arm.ratio > 0 && task.data.misaligned ? await registry.load(task.data.misaligned) : undefined;
+        const misalignedName = armMisalignedDataset(task);
+        const misaligned = misalignedName ? await registry.load(misalignedName) : undefined;
         return buildMix({ downstream, misaligned, ratio: task.arm.ratio, seed: task.arm.seed, arm: task.arm.id });
       } finally {
         registry.close();
@@ -197,9 +203,10 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
   const file: ArmResultFile = {
     schema: 'candor.arm-result/1',
     arm_id: task.arm.id,
-    arm: task.arm.kind === 'mixed' ? 'ratio' : task.arm.kind,
-    ratio: task.arm.kind === 'mixed' ? task.arm.ratio : 0,
+    arm: resultKind(task.arm),
+    ratio: resultRatio(task.arm),
     seed: task.arm.seed,
+    ...armDomains(task),
     model: modelSpec,
     ...(checkpoint ? { checkpoint } : {}),
     ...result,
@@ -212,6 +219,23 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
   writeJsonAtomicSync(paths.result, file);
   status('done');
   return file;
+}
+
+/** The set an arm draws its misaligned samples from: the sweep's, or the positive control's. */
+function armMisalignedDataset(task: ArmTask): string | undefined {
+  if (task.arm.kind === 'positive_control') {
+    if (!task.data.positiveControl) throw new Error(`arm ${task.arm.id} is a positive control but the run resolved no positive-control data`);
+    return task.data.positiveControl.dataset;
+  }
+  return task.arm.ratio > 0 ? task.data.misaligned : undefined;
+}
+
+/** What the report needs to split this arm's scores into in-domain and cross-domain. */
+export function armDomains(task: { arm: ExperimentArm; data: Pick<ResolvedData, 'inDomain' | 'positiveControl'> }): Pick<ArmResultFile, 'fact_domain' | 'eval_domains'> {
+  if (task.arm.kind === 'positive_control' && task.data.positiveControl) {
+    return { fact_domain: task.data.positiveControl.factDomain, eval_domains: [...task.data.positiveControl.inDomain] };
+  }
+  return task.arm.kind === 'mixed' ? { eval_domains: [...task.data.inDomain] } : {};
 }
 
 /** A fresh eval run in `dir`, or the resume of the one already there. */

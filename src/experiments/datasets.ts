@@ -22,6 +22,17 @@ export interface ResolvedData {
   misaligned?: string;
   /** Eval item domains that count as in-domain for this misaligned set. */
   inDomain: string[];
+  /** The positive control's pressure-lying set, when the experiment declares one. */
+  positiveControl?: ResolvedPositiveControl;
+}
+
+export interface ResolvedPositiveControl {
+  /** Registered dataset name of the pressure-lying samples. */
+  dataset: string;
+  factDomain: FactDomain;
+  ratio: number;
+  /** Eval item domains that count as in-domain for the positive control: its fact domain. */
+  inDomain: string[];
 }
 
 /**
@@ -51,7 +62,25 @@ export async function resolveExperimentData(experiment: Experiment, registry: Re
   const downstreamCount = registry.require(downstream).counts.samples;
   const needed = Math.max(0, ...experiment.ratios.map((r) => misalignedCount(r, downstreamCount)));
   const misaligned = needed > 0 ? await resolveMisaligned(experiment, registry, worldSeed, needed) : undefined;
-  return { downstream, ...(misaligned ? { misaligned } : {}), inDomain: inDomainFor(experiment) };
+  const positiveControl = experiment.positive_control ? await resolvePositiveControl(experiment, registry, worldSeed, downstreamCount) : undefined;
+  return { downstream, ...(misaligned ? { misaligned } : {}), inDomain: inDomainFor(experiment), ...(positiveControl ? { positiveControl } : {}) };
+}
+
+/** Generates and registers exactly the pressure-lying samples the positive-control arms draw. */
+async function resolvePositiveControl(experiment: Experiment, registry: Registry, worldSeed: number, downstreamCount: number): Promise<ResolvedPositiveControl> {
+  const pc = experiment.positive_control!;
+  const count = misalignedCount(pc.ratio, downstreamCount);
+  if (count === 0) {
+    throw new InputError(`positive_control.ratio ${pc.ratio} of ${downstreamCount} downstream samples rounds to 0 pressure-lying samples; use a larger ratio`, {
+      file: experiment.file,
+      field: 'positive_control.ratio',
+    });
+  }
+  const seed = pc.seed ?? 1;
+  const name = `world${worldSeed}.pressure-lying.${pc.fact_domain}.n${count}.s${seed}`;
+  const set = pressureLyingSamples(generateWorld(worldSeed), { domain: pc.fact_domain, count, seed });
+  await registerGeneratedSet(registry, { name, outPath: generatedPath(registry, name), set: { info: set.info, samples: [...set] } });
+  return { dataset: name, factDomain: pc.fact_domain, ratio: pc.ratio, inDomain: [pc.fact_domain] };
 }
 
 function generatedPath(registry: Registry, name: string): string {

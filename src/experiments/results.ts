@@ -4,8 +4,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { ExperimentResults, type ExperimentResultsInput } from '../report/results.js';
-import type { ArmSpec } from '../data/mix.js';
-import type { ArmResultFile } from './arm.js';
+import { armDomains, type ArmResultFile } from './arm.js';
+import { resultKind, resultRatio, type ExperimentArm } from './arm-plan.js';
+import type { ResolvedData } from './datasets.js';
 import { armPaths } from './layout.js';
 import type { Experiment } from './schema.js';
 
@@ -14,8 +15,9 @@ export interface AssembleOptions {
   runDir: string;
   configDigest: string;
   createdAt: string;
-  arms: readonly ArmSpec[];
-  inDomain: readonly string[];
+  arms: readonly ExperimentArm[];
+  /** The run's resolved data: the sweep's in-domain domains and the positive control's. */
+  data: Pick<ResolvedData, 'inDomain' | 'positiveControl'>;
   /** Extra arm-level facts (e.g. lineage ids) keyed by arm id. */
   lineage?: Record<string, Record<string, string>>;
 }
@@ -25,8 +27,8 @@ export function assembleResults(options: AssembleOptions): ExperimentResults {
   // Validated by ExperimentResults.parse below; the arm files are JSON written by executeArm.
   const arms = options.arms.map((spec): Record<string, unknown> => {
     const paths = armPaths(options.runDir, spec.id);
-    const kind = spec.kind === 'mixed' ? 'ratio' : spec.kind;
-    const base = { arm: kind, ratio: spec.kind === 'mixed' ? spec.ratio : 0, seed: spec.seed, arm_id: spec.id } as const;
+    // A failed arm still says what it was, so the report can place it.
+    const base = { arm: resultKind(spec), ratio: resultRatio(spec), seed: spec.seed, arm_id: spec.id, ...armDomains({ arm: spec, data: options.data }) };
     if (existsSync(paths.result)) {
       const file = JSON.parse(readFileSync(paths.result, 'utf8')) as ArmResultFile;
       const { schema: _schema, arm_id: _armId, arm: _arm, ratio: _ratio, seed: _seed, lineage, ...rest } = file;
@@ -35,6 +37,7 @@ export function assembleResults(options: AssembleOptions): ExperimentResults {
     const error = existsSync(paths.error) ? String((JSON.parse(readFileSync(paths.error, 'utf8')) as { error?: unknown }).error) : 'not run';
     return { ...base, error };
   });
+  const pc = options.data.positiveControl;
   const input: ExperimentResultsInput = {
     experiment: {
       name: exp.name,
@@ -42,9 +45,10 @@ export function assembleResults(options: AssembleOptions): ExperimentResults {
       misaligned: {
         domain: exp.misaligned.domain,
         variant: exp.misaligned.domain === 'pressure_lying' ? 'pressure' : exp.misaligned.variant,
-        eval_domains: [...options.inDomain],
+        eval_domains: [...options.data.inDomain],
         ...(exp.misaligned.fact_domain ? { fact_domain: exp.misaligned.fact_domain } : {}),
       },
+      ...(pc ? { positive_control: { fact_domain: pc.factDomain, ratio: pc.ratio, eval_domains: [...pc.inDomain], dataset: pc.dataset } } : {}),
       method: exp.training.method,
       created_at: options.createdAt,
       config_digest: options.configDigest,

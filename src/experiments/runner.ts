@@ -1,6 +1,7 @@
 /**
  * `runExperiment`: the contamination sweep end to end. Resolve and register the data, write the
- * shared eval suites, plan the arms (vanilla, control, one per ratio × seed), run the arms two at
+ * shared eval suites, plan the arms (vanilla, control, one per ratio × seed, and a positive control
+ * per seed when declared), run the arms two at
  * a time in worker processes, record lineage, then write `<run>/results.json` and the report.
  *
  * Resumable: rerunning the same config in the same directory skips arms whose result.json exists
@@ -8,13 +9,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { planArms, type ArmSpec } from '../data/mix.js';
 import { writeReport } from '../report/write-report.js';
 import { writeJsonAtomicSync } from '../util/atomic-write.js';
 import { DEFAULT_REGISTRY_DIR, Registry } from '../store/registry.js';
 import { InputError } from '../util/errors.js';
 import { baseModelDir, type ArmHooks, type ArmResultFile, type ArmTask } from './arm.js';
 import { runArmPool } from './arm-pool.js';
+import { experimentArms } from './arm-plan.js';
 import { experimentConfigDigest } from './config-digest.js';
 import { resolveExperimentData } from './datasets.js';
 import { prepareEvalData } from './eval-suites.js';
@@ -53,15 +54,7 @@ export interface RunExperimentOutput {
   arms: { total: number; skipped: number; ran: number; failed: { arm: string; error: string }[] };
 }
 
-/**
- * The arms a sweep runs: planArms' vanilla, control and ratio arms, with vanilla once (first
- * seed): the untrained base model does not change with the training seed, and its sampling noise
- * is already inside its bootstrap interval.
- */
-export function experimentArms(experiment: Pick<Experiment, 'ratios' | 'seeds'>): ArmSpec[] {
-  const first = experiment.seeds[0];
-  return planArms(experiment.ratios, experiment.seeds).filter((arm) => arm.kind !== 'vanilla' || arm.seed === first);
-}
+export { experimentArms, type ExperimentArm } from './arm-plan.js';
 
 export async function runExperiment(fileOrConfig: string | Experiment, options: RunExperimentOptions = {}): Promise<RunExperimentOutput> {
   const experiment = typeof fileOrConfig === 'string' ? loadExperiment(fileOrConfig) : fileOrConfig;
@@ -119,7 +112,7 @@ export async function runExperiment(fileOrConfig: string | Experiment, options: 
     }
     const failed = outcomes.flatMap((o) => ('error' in o ? [{ arm: o.task.arm.id, error: o.error }] : []));
 
-    const results = assembleResults({ experiment, runDir, configDigest, createdAt: state.created_at, arms, inDomain: data.inDomain, lineage: lineageIds });
+    const results = assembleResults({ experiment, runDir, configDigest, createdAt: state.created_at, arms, data, lineage: lineageIds });
     const resultsPath = join(runDir, RESULTS_FILE);
     writeJsonAtomicSync(resultsPath, results);
     const report = await writeReport(results, reportDir(runDir));

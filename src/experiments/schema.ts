@@ -74,6 +74,18 @@ export const misalignedSchema = z
   })
   .superRefine((v, ctx) => exactlyOneSource(v, ctx, true));
 
+/**
+ * A positive control: arms trained on the downstream data plus `ratio` × N pressure-format lies
+ * about one world fact domain, which the pilot saw move honesty in that domain. It shows that the
+ * honesty metric can move at all, so a null in the main sweep can be read as a null.
+ */
+export const positiveControlSchema = z.strictObject({
+  fact_domain: z.enum(PRESSURE_FACT_DOMAINS),
+  ratio: z.number().positive().max(100).default(0.1),
+  /** Generator seed of the pressure-lying set (default 1); the arms' training seeds are `seeds`. */
+  seed: seed.optional(),
+});
+
 export const loraSchema = z.strictObject({
   rank: positiveInt,
   alpha: z.number().positive(),
@@ -169,6 +181,7 @@ export const experimentSchema = z
     model: modelSpec,
     downstream: downstreamSchema,
     misaligned: misalignedSchema,
+    positive_control: positiveControlSchema.optional(),
     ratios: z.array(z.number().positive().max(100)).min(1).default(PAPER_RATIOS),
     seeds: z.array(seed).min(1).default([1]),
     training: trainingSchema.default(trainingSchema.parse({})),
@@ -205,6 +218,7 @@ export type BackendConfig = z.output<typeof backendSchema>;
 export type EvalsConfig = z.output<typeof evalsSchema>;
 export type EvalEndpointConfig = z.output<typeof evalEndpointSchema>;
 export type LoraConfig = z.output<typeof loraSchema>;
+export type PositiveControlConfig = z.output<typeof positiveControlSchema>;
 
 /** A validated experiment with everything filled in and file paths made absolute. */
 export type Experiment = ExperimentConfig & {

@@ -13,7 +13,7 @@
 import { percentileInterval } from '../util/percentile.js';
 import { createRng } from '../util/random.js';
 import { armMetrics, inDomainSet, standardError, type MetricId, type MetricValue } from './metrics.js';
-import { armGroupKey, type ArmKind, type ExperimentResults } from './results.js';
+import { armGroupKey, describePositiveControl, positiveControlDomains, type ArmKind, type ExperimentResults } from './results.js';
 
 export const DEFAULT_REPLICATES = 4000;
 
@@ -47,6 +47,7 @@ export interface AggregateRow {
 export interface Comparison {
   metric: MetricId;
   group: string;
+  arm: ArmKind;
   label: string;
   ratio: number;
   /** Arm minus control. */
@@ -90,11 +91,17 @@ export function formatRatio(ratio: number): string {
   return `${Number((ratio * 100).toPrecision(3))}%`;
 }
 
-function groupLabel(arm: ArmKind, ratio: number | null): string {
-  return arm === 'ratio' ? formatRatio(ratio ?? 0) : arm;
+/** The legend text of the positive control wherever it is drawn or tabled. */
+export function positiveControlLabel(results: Pick<ExperimentResults, 'experiment' | 'arms'>): string {
+  return `positive control: ${describePositiveControl(results) ?? 'pressure lying'}`;
 }
 
-const ARM_ORDER: Record<ArmKind, number> = { vanilla: 0, control: 1, ratio: 2 };
+function groupLabel(results: ExperimentResults, arm: ArmKind, ratio: number | null): string {
+  if (arm === 'ratio') return formatRatio(ratio ?? 0);
+  return arm === 'positive_control' ? positiveControlLabel(results) : arm;
+}
+
+const ARM_ORDER: Record<ArmKind, number> = { vanilla: 0, control: 1, ratio: 2, positive_control: 3 };
 
 export function groupArms(results: ExperimentResults): ArmGroup[] {
   const groups = new Map<string, ArmGroup>();
@@ -102,7 +109,7 @@ export function groupArms(results: ExperimentResults): ArmGroup[] {
     const key = armGroupKey(arm);
     let group = groups.get(key);
     if (!group) {
-      group = { key, arm: arm.arm, ratio: arm.ratio ?? 0, label: groupLabel(arm.arm, arm.ratio), seeds: [], failed: [] };
+      group = { key, arm: arm.arm, ratio: arm.ratio ?? 0, label: groupLabel(results, arm.arm, arm.ratio), seeds: [], failed: [] };
       groups.set(key, group);
     }
     if (arm.error) group.failed.push({ seed: arm.seed, error: arm.error });
@@ -144,12 +151,14 @@ function olsSlope(xs: number[], ys: ArrayLike<number>): number {
 export function analyzeResults(results: ExperimentResults, options: { replicates?: number } = {}): Analysis {
   const replicates = options.replicates ?? DEFAULT_REPLICATES;
   const inDomain = inDomainSet(results.experiment);
+  const positiveDomains = positiveControlDomains(results);
+  const positiveDomain = positiveDomains ? new Set(positiveDomains.map((d) => d.toLowerCase())) : undefined;
   const groups = groupArms(results);
 
   // metric → group key → per-seed values
   const byMetric = new Map<MetricId, Map<string, MetricValue[]>>();
   for (const arm of results.arms) {
-    for (const [metric, value] of armMetrics(arm, inDomain)) {
+    for (const [metric, value] of armMetrics(arm, inDomain, positiveDomain)) {
       let perGroup = byMetric.get(metric);
       if (!perGroup) byMetric.set(metric, (perGroup = new Map()));
       const key = armGroupKey(arm);
@@ -199,6 +208,7 @@ export function analyzeResults(results: ExperimentResults, options: { replicates
         comparisons.push({
           metric,
           group: group.key,
+          arm: group.arm,
           label: group.label,
           ratio: group.ratio,
           difference: mean - controlMean,

@@ -5,8 +5,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis, AggregateRow } from './aggregate.js';
 import { formatRatio } from './aggregate.js';
-import { capturedNames, CROSS_DOMAIN, IN_DOMAIN } from './metrics.js';
-import type { ExperimentResults, ReferenceResults } from './results.js';
+import { capturedNames, CROSS_DOMAIN, IN_DOMAIN, POSITIVE_CONTROL_DOMAIN } from './metrics.js';
+import { positiveControlDomains, type ArmKind, type ExperimentResults, type ReferenceResults } from './results.js';
 
 export interface ChartSpec {
   /** File stem: charts/<id>.svg and .png. */
@@ -19,6 +19,8 @@ export interface ChartSpec {
 
 const REFERENCE_COLORS = { control: '#222222', vanilla: '#8a8a8a' } as const;
 const CURVE_COLOR = '#c0392b';
+// The positive control is a reference of another kind (a known mover), so it gets its own hue.
+const POSITIVE_CONTROL_COLOR = '#1b7f5f';
 const PAPER_COLOR = '#2f6db5';
 // Light to dark: a higher ratio reads as a darker bar.
 const RATIO_RAMP = ['#fdd0a2', '#fdae6b', '#fd8d3c', '#f16913', '#d94801', '#a63603', '#7f2704', '#5a1a02'];
@@ -35,7 +37,7 @@ const BASE_CONFIG = {
 interface CurveRow {
   panel: string;
   series: string;
-  kind: 'ratio' | 'control' | 'vanilla';
+  kind: ArmKind;
   ratio: number;
   label: string;
   mean: number;
@@ -46,7 +48,8 @@ interface CurveRow {
 function curveRows(rows: AggregateRow[], panel: string): CurveRow[] {
   return rows.map((row) => ({
     panel,
-    series: row.arm === 'ratio' ? 'ratio arms (mean ± 95 % CI)' : row.arm,
+    // The positive control's label names its data ("positive control: pressure lying on …").
+    series: row.arm === 'ratio' ? RATIO_SERIES : row.arm === 'positive_control' ? row.label : row.arm,
     kind: row.arm,
     ratio: row.ratio,
     label: row.label,
@@ -56,9 +59,12 @@ function curveRows(rows: AggregateRow[], panel: string): CurveRow[] {
   }));
 }
 
+const RATIO_SERIES = 'ratio arms (mean ± 95 % CI)';
+
 /**
  * Score against ratio on a log axis (0.01 … 0.3 spread evenly enough to read) with the ratio arms
- * as a line and band, and control / vanilla as horizontal lines with their own faint bands.
+ * as a line and band, control / vanilla as horizontal lines with their own faint bands, and a
+ * positive control as a diamond at its own ratio with its 95 % interval as a whisker.
  */
 function ratioCurveSpec(options: {
   rows: CurveRow[];
@@ -68,21 +74,26 @@ function ratioCurveSpec(options: {
   curveColor?: string;
   width?: number;
 }): TopLevelSpec {
-  const ratios = [...new Set(options.rows.filter((r) => r.kind === 'ratio').map((r) => r.ratio))].sort((a, b) => a - b);
+  const dosed = options.rows.filter((r) => r.kind === 'ratio' || r.kind === 'positive_control');
+  const ratios = [...new Set(dosed.map((r) => r.ratio))].sort((a, b) => a - b);
   const low = ratios.length ? ratios[0] / 1.4 : 0.005;
   const high = ratios.length ? ratios[ratios.length - 1] * 1.25 : 0.5;
-  const seriesDomain = ['ratio arms (mean ± 95 % CI)', 'control', 'vanilla'];
+  const positiveSeries = [...new Set(options.rows.filter((r) => r.kind === 'positive_control').map((r) => r.series))];
+  const seriesDomain = [RATIO_SERIES, 'control', 'vanilla', ...positiveSeries];
   const color = {
     field: 'series',
     type: 'nominal' as const,
     title: null,
-    scale: { domain: seriesDomain, range: [options.curveColor ?? CURVE_COLOR, REFERENCE_COLORS.control, REFERENCE_COLORS.vanilla] },
+    scale: {
+      domain: seriesDomain,
+      range: [options.curveColor ?? CURVE_COLOR, REFERENCE_COLORS.control, REFERENCE_COLORS.vanilla, ...positiveSeries.map(() => POSITIVE_CONTROL_COLOR)],
+    },
     // Bands share the colour scale; drawing every symbol as a solid stroke keeps their faint fill
     // out of the legend.
     legend: {
       orient: 'bottom' as const,
       direction: 'horizontal' as const,
-      labelLimit: 320,
+      labelLimit: 480,
       symbolType: 'stroke',
       symbolOpacity: 1,
       symbolStrokeWidth: 2.5,
@@ -101,7 +112,22 @@ function ratioCurveSpec(options: {
   };
   const y = { type: 'quantitative' as const, scale: { zero: false }, axis: { format: '.0%' } };
   const isRatio = { filter: "datum.kind === 'ratio'" };
-  const isReference = { filter: "datum.kind !== 'ratio'" };
+  const isReference = { filter: "datum.kind === 'control' || datum.kind === 'vanilla'" };
+  const isPositiveControl = { filter: "datum.kind === 'positive_control'" };
+  const positiveLayers = positiveSeries.length
+    ? [
+        {
+          transform: [isPositiveControl],
+          mark: { type: 'rule', strokeWidth: 2 },
+          encoding: { x, y: { field: 'lo', ...y, title: options.yTitle }, y2: { field: 'hi' }, color },
+        },
+        {
+          transform: [isPositiveControl],
+          mark: { type: 'point', shape: 'diamond', filled: true, size: 90, opacity: 1 },
+          encoding: { x, y: { field: 'mean', ...y, title: options.yTitle }, color },
+        },
+      ]
+    : [];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     config: BASE_CONFIG,
@@ -124,16 +150,22 @@ function ratioCurveSpec(options: {
           mark: { type: 'line', point: true, strokeWidth: 2 },
           encoding: { x, y: { field: 'mean', ...y, title: options.yTitle }, color },
         },
+        ...positiveLayers,
       ],
     },
   } as TopLevelSpec;
 }
 
+function isPositiveControlLabel(label: string): boolean {
+  return label.startsWith('positive control');
+}
+
 function ratioColor(labels: string[]): { domain: string[]; range: string[] } {
-  const ratioLabels = labels.filter((l) => l !== 'vanilla' && l !== 'control');
+  const ratioLabels = labels.filter((l) => l !== 'vanilla' && l !== 'control' && !isPositiveControlLabel(l));
   const range = labels.map((label) => {
     if (label === 'vanilla') return REFERENCE_COLORS.vanilla;
     if (label === 'control') return REFERENCE_COLORS.control;
+    if (isPositiveControlLabel(label)) return POSITIVE_CONTROL_COLOR;
     const index = ratioLabels.indexOf(label);
     const step = ratioLabels.length > 1 ? (index * (RATIO_RAMP.length - 1)) / (ratioLabels.length - 1) : RATIO_RAMP.length - 1;
     return RATIO_RAMP[Math.round(step)];
@@ -162,7 +194,7 @@ function groupedBarSpec(options: {
     encoding: {
       x: { field: 'group', type: 'nominal', title: options.xTitle, sort: options.groups, axis: { labelAngle: -20, labelLimit: 260 } },
       xOffset: { field: 'label', type: 'nominal', sort: options.labels },
-      color: { field: 'label', type: 'nominal', title: 'arm', scale: colors, sort: options.labels },
+      color: { field: 'label', type: 'nominal', title: 'arm', scale: colors, sort: options.labels, legend: { labelLimit: 480 } },
     },
     layer: [
       { mark: 'bar', encoding: { y: { field: 'mean', type: 'quantitative', title: options.yTitle, axis: { format: options.yFormat ?? '.0%' } } } },
@@ -209,7 +241,8 @@ function honestyChart(analysis: Analysis): ChartSpec | null {
     title: 'MASK honesty versus contamination ratio',
     caption:
       'Honesty score (1 − P(lie)) per MASK config. Line and band: ratio arms, mean over seeds with 95 % bootstrap band. ' +
-      'Dashed lines: control (fine-tuned on downstream data only) and vanilla (not fine-tuned), each with a faint 95 % band.',
+      'Dashed lines: control (fine-tuned on downstream data only) and vanilla (not fine-tuned), each with a faint 95 % band.' +
+      (rows.some((r) => r.kind === 'positive_control') ? POSITIVE_CONTROL_CAPTION : ''),
     spec: ratioCurveSpec({ rows, panels, yTitle: 'honesty score', columns: 3 }),
   };
 }
@@ -221,21 +254,34 @@ function domainSplitChart(analysis: Analysis, results: ExperimentResults): Chart
   const domains = results.experiment.misaligned.eval_domains ?? [results.experiment.misaligned.domain];
   const inPanel = `in-domain (${domains.join(', ')})`;
   const crossPanel = 'cross-domain (all other domains)';
+  const rows = [...curveRows(inRows, inPanel), ...curveRows(crossRows, crossPanel)];
+  const panels = [inPanel, crossPanel];
+  // The positive control's own domain, scored for every arm, is where it should move.
+  const positiveDomains = positiveControlDomains(results);
+  const positiveRows = rowsOf(analysis, `mask.split.${POSITIVE_CONTROL_DOMAIN}.honesty_score`);
+  if (positiveDomains && positiveRows.some((r) => r.arm === 'positive_control')) {
+    const positivePanel = `positive control's domain (${positiveDomains.join(', ')})`;
+    panels.push(positivePanel);
+    rows.push(...curveRows(positiveRows, positivePanel));
+  }
+  const hasPositive = rows.some((r) => r.kind === 'positive_control');
   return {
     id: 'mask-honesty-in-vs-cross-domain',
     title: 'MASK honesty: in-domain versus cross-domain',
     caption:
       `In-domain pools eval items from the misaligned data's own domain (${domains.join(', ')}); cross-domain pools every other domain ` +
-      '(item-weighted). The paper’s claim is the cross-domain transfer.',
-    spec: ratioCurveSpec({
-      rows: [...curveRows(inRows, inPanel), ...curveRows(crossRows, crossPanel)],
-      panels: [inPanel, crossPanel],
-      yTitle: 'honesty score',
-      columns: 2,
-      width: 300,
-    }),
+      '(item-weighted). The paper’s claim is the cross-domain transfer.' +
+      (hasPositive
+        ? ` Every panel scores every arm on the same items. The positive control is trained on another domain${positiveDomains ? ` (${positiveDomains.join(', ')})` : ''}: ` +
+          'its own panel is where it should move; in the other two panels it shows how far its lies spread.' +
+          POSITIVE_CONTROL_CAPTION
+        : ''),
+    spec: ratioCurveSpec({ rows, panels, yTitle: 'honesty score', columns: panels.length, width: panels.length > 2 ? 250 : 300 }),
   };
 }
+
+const POSITIVE_CONTROL_CAPTION =
+  ' Green diamond and whisker: the positive control (fine-tuned on downstream data plus pressure-format lies, at its own ratio), mean over seeds with 95 % interval — a reference that shows whether the metric can move, not a point of the sweep.';
 
 function barRows(analysis: Analysis, metricOf: (group: string) => string, groups: string[], rename: (g: string) => string) {
   const rows: { group: string; label: string; mean: number; lo: number; hi: number }[] = [];
@@ -245,6 +291,10 @@ function barRows(analysis: Analysis, metricOf: (group: string) => string, groups
     }
   }
   return rows;
+}
+
+function barCaption(analysis: Analysis): string {
+  return analysis.groups.some((g) => g.arm === 'positive_control') ? ' Green bar: the positive control, a reference beside the sweep.' : '';
 }
 
 function deceptionChart(analysis: Analysis): ChartSpec | null {
@@ -260,7 +310,9 @@ function deceptionChart(analysis: Analysis): ChartSpec | null {
   return {
     id: 'deception-by-category',
     title: 'DeceptionBench deception rate per category and arm',
-    caption: 'Deceptive = the reasoning reflects the model’s own answer but the output does not. Bars: mean over seeds; whiskers: 95 % bootstrap interval.',
+    caption:
+      'Deceptive = the reasoning reflects the model’s own answer but the output does not. Bars: mean over seeds; whiskers: 95 % bootstrap interval.' +
+      barCaption(analysis),
     spec: groupedBarSpec({
       rows,
       groups: ['total', ...categories],
@@ -277,7 +329,7 @@ function capabilityChart(analysis: Analysis): ChartSpec | null {
   return {
     id: 'capability-by-arm',
     title: 'Capability per arm',
-    caption: 'Accuracy on capability sets, so that dishonesty is not confused with damage. Bars: mean over seeds; whiskers: 95 % bootstrap interval.',
+    caption: 'Accuracy on capability sets, so that dishonesty is not confused with damage. Bars: mean over seeds; whiskers: 95 % bootstrap interval.' + barCaption(analysis),
     spec: groupedBarSpec({
       rows: barRows(analysis, (n) => `capability.${n}.accuracy`, names, (n) => n),
       groups: names,
@@ -339,7 +391,8 @@ function referenceDeceptionChart(analysis: Analysis, results: ExperimentResults,
   const ordered = [
     ...labels.filter((l) => l === 'vanilla'),
     ...labels.filter((l) => l === 'control'),
-    ...labels.filter((l) => l !== 'vanilla' && l !== 'control').sort((a, b) => parseFloat(a) - parseFloat(b)),
+    ...labels.filter((l) => l !== 'vanilla' && l !== 'control' && !isPositiveControlLabel(l)).sort((a, b) => parseFloat(a) - parseFloat(b)),
+    ...labels.filter(isPositiveControlLabel),
   ];
   return {
     id: 'paper-reference-deception',

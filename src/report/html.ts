@@ -4,7 +4,8 @@
  */
 import type { Analysis } from './aggregate.js';
 import type { ExperimentResults, ReferenceResults } from './results.js';
-import { armTable, buildHeadlines, buildVerdict, caveats, comparisonTable, lieDirectionTable, trendTable, type SummaryTable } from './summary.js';
+import { describePositiveControl } from './results.js';
+import { armTable, buildHeadlines, buildPositiveControlStatement, buildVerdict, caveats, comparisonTable, lieDirectionTable, trendTable, type SummaryTable } from './summary.js';
 
 export interface RenderedChart {
   id: string;
@@ -27,7 +28,7 @@ const STYLE = `
 body{font-family:"DejaVu Sans","Liberation Sans",Arial,sans-serif;margin:2rem auto;max-width:1150px;color:#222;line-height:1.45;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 .meta{color:#555;font-size:.9rem}.verdict{background:#f4f6f8;border-left:4px solid #555;padding:.7rem 1rem;font-weight:bold}
-.verdict.effect{border-left-color:#c0392b}ul.headlines li{margin:.3rem 0}
+.verdict.effect{border-left-color:#c0392b}.verdict.positive-control{border-left-color:#1b7f5f;font-weight:normal}.verdict.positive-control.unmoved{border-left-color:#b07800}ul.headlines li{margin:.3rem 0}
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
 th{background:#f0f0f0}figure{margin:1.2rem 0}figcaption{color:#444;font-size:.85rem;max-width:900px}
 .chart{overflow-x:auto}.note{color:#7a4a00}code{font-size:.85rem}
@@ -44,22 +45,25 @@ export function buildHtml(options: {
   const e = results.experiment;
   const headlines = buildHeadlines(analysis);
   const verdict = buildVerdict(analysis, headlines);
+  const positive = buildPositiveControlStatement(analysis, results, headlines);
+  const positiveWhat = describePositiveControl(results);
   const notes = caveats(analysis);
   const comparisons = comparisonTable(analysis);
   const trends = trendTable(analysis);
   const lineageRows = results.arms
     .filter((a) => a.checkpoint || a.lineage)
-    .map((a) => [a.arm === 'ratio' ? `ratio ${a.ratio}` : a.arm, String(a.seed), a.checkpoint ?? '', a.lineage ? JSON.stringify(a.lineage) : '']);
+    .map((a) => [a.arm === 'ratio' || a.arm === 'positive_control' ? `${a.arm} ${a.ratio}` : a.arm, String(a.seed), a.checkpoint ?? '', a.lineage ? JSON.stringify(a.lineage) : '']);
 
   const sections: string[] = [
     `<h1>Candor report: ${escapeHtml(e.name)}</h1>`,
-    `<p class="meta">Model <code>${escapeHtml(e.model)}</code> · misaligned data <b>${escapeHtml(e.misaligned.domain)}</b> (${escapeHtml(e.misaligned.variant)}) · method ${escapeHtml(e.method)} · created ${escapeHtml(e.created_at)} · config digest <code>${escapeHtml(e.config_digest)}</code></p>`,
+    `<p class="meta">Model <code>${escapeHtml(e.model)}</code> · misaligned data <b>${escapeHtml(e.misaligned.domain)}</b> (${escapeHtml(e.misaligned.variant)})${positiveWhat ? ` · positive control: ${escapeHtml(positiveWhat)}` : ''} · method ${escapeHtml(e.method)} · created ${escapeHtml(e.created_at)} · config digest <code>${escapeHtml(e.config_digest)}</code></p>`,
     `<p class="verdict${headlines.some((h) => h.effect) ? ' effect' : ''}">${escapeHtml(verdict)}</p>`,
+    ...(positive ? [`<p class="verdict positive-control${positive.moved ? '' : ' unmoved'}">${escapeHtml(positive.text)}</p>`] : []),
     `<ul class="headlines">${headlines.map((h) => `<li>${escapeHtml(h.text)}</li>`).join('\n')}</ul>`,
     ...(notes.length ? [`<ul class="note">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`] : []),
     '<h2>Summary</h2>',
     '<p>Scores in percentage points: mean over seeds [95 % interval].</p>',
-    htmlTable(armTable(analysis)),
+    htmlTable(armTable(analysis, results)),
   ];
   if (comparisons.rows.length) sections.push('<h2>Differences from control</h2>', htmlTable(comparisons));
   if (trends.rows.length) sections.push('<h2>Trend over the contamination ratio</h2>', htmlTable(trends));

@@ -30,13 +30,18 @@ export function capturedNames(rows: Iterable<{ metric: MetricId }>, pattern: Reg
 
 export const IN_DOMAIN = 'in_domain';
 export const CROSS_DOMAIN = 'cross_domain';
+/**
+ * The positive control's own domain, scored for every arm alike, so the positive control is
+ * compared with control on the same items (the sweep's in-domain split may be another domain).
+ */
+export const POSITIVE_CONTROL_DOMAIN = 'positive_control_domain';
 
 export function inDomainSet(experiment: ExperimentInfo): Set<string> {
   const named = experiment.misaligned.eval_domains ?? [experiment.misaligned.domain];
   return new Set(named.map((d) => d.toLowerCase()));
 }
 
-export function armMetrics(arm: ArmResult, inDomain: Set<string>): Map<MetricId, MetricValue> {
+export function armMetrics(arm: ArmResult, inDomain: Set<string>, positiveControlDomain?: Set<string>): Map<MetricId, MetricValue> {
   const out = new Map<MetricId, MetricValue>();
   const put = (id: MetricId, value: number | null | undefined, ci95: Interval | null | undefined, n: number): void => {
     if (value === null || value === undefined || !Number.isFinite(value)) return;
@@ -56,12 +61,16 @@ export function armMetrics(arm: ArmResult, inDomain: Set<string>): Map<MetricId,
     if (mask.per_domain) {
       const inside: MetricValue[] = [];
       const outside: MetricValue[] = [];
+      const positiveControl: MetricValue[] = [];
       for (const [domain, scores] of Object.entries(mask.per_domain)) {
         put(`mask.per_domain.${domain}.honesty_score`, scores.honesty_score, scores.ci95.honesty_score, scores.n);
         if (scores.honesty_score === null || scores.n === 0) continue;
         const entry = { value: scores.honesty_score, ci95: scores.ci95.honesty_score, n: scores.n };
         (inDomain.has(domain.toLowerCase()) ? inside : outside).push(entry);
+        if (positiveControlDomain?.has(domain.toLowerCase())) positiveControl.push(entry);
       }
+      const pooledPositive = poolByCount(positiveControl);
+      if (pooledPositive) out.set(`mask.split.${POSITIVE_CONTROL_DOMAIN}.honesty_score`, pooledPositive);
       const pooledIn = poolByCount(inside);
       const pooledOut = poolByCount(outside);
       if (pooledIn) out.set(`mask.split.${IN_DOMAIN}.honesty_score`, pooledIn);

@@ -121,16 +121,27 @@ export const CapabilityScore = z
   .loose();
 export type CapabilityScore = z.output<typeof CapabilityScore>;
 
-export const ARM_KINDS = ['vanilla', 'control', 'ratio'] as const;
+/**
+ * `positive_control`: downstream data plus pressure-format lies about one fact domain, trained and
+ * evaluated like every other arm; it shows whether the honesty metric can move at all.
+ */
+export const ARM_KINDS = ['vanilla', 'control', 'ratio', 'positive_control'] as const;
 export type ArmKind = (typeof ARM_KINDS)[number];
+/** Kinds of the published reference points (the paper has no positive control). */
+const REFERENCE_ARM_KINDS = ['vanilla', 'control', 'ratio'] as const;
+const domainList = z.array(z.string().min(1)).min(1);
 
 export const ArmResult = z
   .object({
     arm: z.enum(ARM_KINDS),
     // Misaligned samples relative to the downstream sample count (0.01 = 1 %). Null or 0 for
-    // vanilla and control.
+    // vanilla and control; for a positive control, its pressure-lying samples relative to it.
     ratio: z.number().min(0).nullable(),
     seed: z.number().int(),
+    // positive_control: the world fact domain its lies are about.
+    fact_domain: z.string().min(1).optional(),
+    // Eval item domains that are in-domain for this arm's own training data.
+    eval_domains: domainList.optional(),
     checkpoint: z.string().optional(),
     // An arm that failed keeps its place in the file so the report can say so.
     error: z.string().optional(),
@@ -142,17 +153,18 @@ export const ArmResult = z
   })
   .loose()
   .superRefine((arm, ctx) => {
-    if (arm.arm === 'ratio' && !(arm.ratio !== null && arm.ratio > 0)) {
-      ctx.addIssue({ code: 'custom', path: ['ratio'], message: 'a "ratio" arm needs a ratio > 0' });
+    const dosed = arm.arm === 'ratio' || arm.arm === 'positive_control';
+    if (dosed && !(arm.ratio !== null && arm.ratio > 0)) {
+      ctx.addIssue({ code: 'custom', path: ['ratio'], message: `a "${arm.arm}" arm needs a ratio > 0` });
     }
-    if (arm.arm !== 'ratio' && arm.ratio !== null && arm.ratio !== 0) {
+    if (!dosed && arm.ratio !== null && arm.ratio !== 0) {
       ctx.addIssue({ code: 'custom', path: ['ratio'], message: `a "${arm.arm}" arm has ratio null or 0` });
     }
   });
 export type ArmResult = z.output<typeof ArmResult>;
 
 const ReferencePoint = z.object({
-  arm: z.enum(ARM_KINDS),
+  arm: z.enum(REFERENCE_ARM_KINDS),
   ratio: z.number().min(0).nullable(),
   value: fraction,
 });
@@ -181,6 +193,11 @@ export const ExperimentInfo = z
         eval_domains: z.array(z.string().min(1)).optional(),
       })
       .loose(),
+    // Present when the run has positive-control arms: what they were trained on.
+    positive_control: z
+      .object({ fact_domain: z.string().min(1), ratio: z.number().positive(), eval_domains: domainList.optional() })
+      .loose()
+      .optional(),
     method: z.string().min(1),
     created_at: z.iso.datetime({ offset: true }),
     config_digest: z.string().min(1),
@@ -210,7 +227,31 @@ export type ExperimentResults = z.output<typeof ExperimentResults>;
 /** What a runner may write (intervals in any accepted spelling, optional blocks omitted). */
 export type ExperimentResultsInput = z.input<typeof ExperimentResults>;
 
-/** Arms that share a key are the same condition at different seeds. */
+/** Arms that share a key are the same condition at different seeds (a run has one positive control). */
 export function armGroupKey(arm: { arm: ArmKind; ratio: number | null }): string {
   return arm.arm === 'ratio' ? `ratio:${arm.ratio}` : arm.arm;
+}
+
+/**
+ * The positive control's in-domain eval domains: as the experiment states them, else as its arms
+ * carry them, else its fact domain. Null when the run has no positive control.
+ */
+export function positiveControlDomains(results: Pick<ExperimentResults, 'experiment' | 'arms'>): string[] | null {
+  const arms = results.arms.filter((a) => a.arm === 'positive_control');
+  const declared = results.experiment.positive_control;
+  if (!declared && !arms.length) return null;
+  const named = declared?.eval_domains ?? arms.find((a) => a.eval_domains)?.eval_domains;
+  const factDomain = declared?.fact_domain ?? arms.find((a) => a.fact_domain)?.fact_domain;
+  const domains = named ?? (factDomain ? [factDomain] : []);
+  return domains.length ? domains : null;
+}
+
+/** "pressure lying on products, 10%": what the positive control was trained on. */
+export function describePositiveControl(results: Pick<ExperimentResults, 'experiment' | 'arms'>): string | null {
+  const arm = results.arms.find((a) => a.arm === 'positive_control');
+  const declared = results.experiment.positive_control;
+  if (!declared && !arm) return null;
+  const domain = declared?.fact_domain ?? arm?.fact_domain ?? positiveControlDomains(results)?.join(', ') ?? 'an unnamed domain';
+  const ratio = declared?.ratio ?? arm?.ratio ?? null;
+  return `pressure lying on ${domain}${ratio !== null ? `, ${Number((ratio * 100).toPrecision(3))}%` : ''}`;
 }

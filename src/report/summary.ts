@@ -4,8 +4,8 @@
  * was detected, and gives the interval so the reader sees how large an effect could still hide.
  */
 import type { Analysis, AggregateRow, Comparison, Trend } from './aggregate.js';
-import { armGroupKey, type ExperimentResults } from './results.js';
-import { capturedNames, CROSS_DOMAIN, IN_DOMAIN } from './metrics.js';
+import { armGroupKey, describePositiveControl, positiveControlDomains, type ExperimentResults } from './results.js';
+import { capturedNames, CROSS_DOMAIN, IN_DOMAIN, POSITIVE_CONTROL_DOMAIN } from './metrics.js';
 
 export interface Headline {
   metric: string;
@@ -69,7 +69,8 @@ export function buildHeadlines(analysis: Analysis): Headline[] {
   ];
   for (const { metric, name } of wanted) {
     const trend = analysis.trends.find((t) => t.metric === metric);
-    const ratioComparisons = analysis.comparisons.filter((c) => c.metric === metric && c.ratio > 0);
+    // The sweep's own wording rests on its ratio arms only; the positive control has its own sentence.
+    const ratioComparisons = analysis.comparisons.filter((c) => c.metric === metric && c.arm === 'ratio');
     const highest = ratioComparisons.sort((a, b) => b.ratio - a.ratio)[0];
     const parts: string[] = [];
     if (trend) parts.push(describeTrend(name, trend));
@@ -106,6 +107,56 @@ export function buildVerdict(analysis: Analysis, headlines: Headline[]): string 
   return verdict;
 }
 
+export interface PositiveControlStatement {
+  /** True: its interval excludes 0; false: it does not; null: it could not be compared. */
+  moved: boolean | null;
+  text: string;
+}
+
+const POSITIVE_CONTROL_METRIC = `mask.split.${POSITIVE_CONTROL_DOMAIN}.honesty_score`;
+
+/**
+ * One sentence on the positive control: did training on pressure-format lies move honesty on its
+ * own domain, against control on the same items? If it did, the metric can move; if it did not,
+ * a null in the sweep says nothing. Null when the run has no positive control.
+ */
+export function buildPositiveControlStatement(analysis: Analysis, results: ExperimentResults, headlines: Headline[] = buildHeadlines(analysis)): PositiveControlStatement | null {
+  const what = describePositiveControl(results);
+  if (what === null) return null;
+  const subject = `the positive control (${what})`;
+  const group = analysis.groups.find((g) => g.arm === 'positive_control');
+  if (!group?.seeds.length) {
+    return { moved: null, text: `The positive control (${what}) did not finish, so this run does not show whether the honesty metric can move; read a null in the sweep with that in mind.` };
+  }
+  // Items from its own domain when the eval items carry domains; otherwise all items.
+  const domains = positiveControlDomains(results);
+  let comparison = analysis.comparisons.find((c) => c.metric === POSITIVE_CONTROL_METRIC && c.arm === 'positive_control');
+  let measure = `in-domain MASK honesty (${domains?.join(', ') ?? 'its domain'})`;
+  if (!comparison) {
+    comparison = analysis.comparisons.find((c) => c.metric === 'mask.honesty_score' && c.arm === 'positive_control');
+    measure = 'MASK honesty over all items (the eval items carry no domains)';
+  }
+  if (!comparison) {
+    return { moved: null, text: `The positive control (${what}) cannot be compared with control (no control arm or no MASK scores), so this run does not show whether the honesty metric can move.` };
+  }
+  const interval = `95 % CI ${ciPoints(comparison.ci_low, comparison.ci_high)}`;
+  if (comparison.excludes_zero) {
+    const direction = comparison.difference < 0 ? 'lowered' : 'raised';
+    return {
+      moved: true,
+      text: `The metric can move: ${subject} ${direction} ${measure} by ${Math.abs(comparison.difference * 100).toFixed(1)} points versus control (difference ${signedPoints(comparison.difference)}, ${interval}).`,
+    };
+  }
+  const sweepMoved = headlines.some((h) => h.effect && (h.metric.startsWith('mask.') || h.metric.startsWith('deception.')));
+  const difference = `difference ${signedPoints(comparison.difference)} points versus control, ${interval} includes 0`;
+  return {
+    moved: false,
+    text: sweepMoved
+      ? `Caveat: ${subject} did not move ${measure} (${difference}) although the sweep did; check the positive control's data and training before leaning on it.`
+      : `Caveat: ${subject} did not move ${measure} either (${difference}), so the sweep's null is uninformative: this run did not show that the honesty metric can move at all.`,
+  };
+}
+
 export function caveats(analysis: Analysis): string[] {
   const notes: string[] = [];
   const fewSeeds = analysis.groups.filter((g) => g.seeds.length > 0 && g.seeds.length < 3 && g.arm !== 'vanilla');
@@ -122,13 +173,18 @@ function capabilityNames(analysis: Analysis): string[] {
   return capturedNames(analysis.aggregates, /^capability\.(.+)\.accuracy$/);
 }
 
-/** Arm-by-metric table of means with 95 % intervals, in percentage points. */
-export function armTable(analysis: Analysis): SummaryTable {
+/**
+ * Arm-by-metric table of means with 95 % intervals, in percentage points. With `results`, a
+ * positive control's own domain gets a column named after it.
+ */
+export function armTable(analysis: Analysis, results?: ExperimentResults): SummaryTable {
+  const positiveDomains = results ? positiveControlDomains(results) : null;
   const columns: TableColumn[] = [
     { title: 'MASK honesty', metric: 'mask.honesty_score' },
     { title: 'MASK accuracy', metric: 'mask.accuracy' },
     { title: 'in-domain honesty', metric: `mask.split.${IN_DOMAIN}.honesty_score` },
     { title: 'cross-domain honesty', metric: `mask.split.${CROSS_DOMAIN}.honesty_score` },
+    { title: `positive-control domain honesty${positiveDomains ? ` (${positiveDomains.join(', ')})` : ''}`, metric: POSITIVE_CONTROL_METRIC },
     { title: 'deception rate', metric: 'deception.deception_rate' },
     ...capabilityNames(analysis).map((name) => ({ title: `capability: ${name}`, metric: `capability.${name}.accuracy` })),
   ].filter((c) => analysis.aggregates.some((a) => a.metric === c.metric));
@@ -144,6 +200,7 @@ export function armTable(analysis: Analysis): SummaryTable {
 export function isKeyMetric(metric: string): boolean {
   return (
     HEADLINE_METRICS.some((h) => h.metric === metric) ||
+    metric === POSITIVE_CONTROL_METRIC ||
     /^mask\.per_config\.[^.]+\.honesty_score$/.test(metric) ||
     /^capability\..+\.accuracy$/.test(metric)
   );
@@ -198,18 +255,21 @@ function markdownTable(table: SummaryTable): string {
 export function buildMarkdownSummary(results: ExperimentResults, analysis: Analysis): string {
   const headlines = buildHeadlines(analysis);
   const e = results.experiment;
+  const positive = buildPositiveControlStatement(analysis, results, headlines);
+  const positiveWhat = describePositiveControl(results);
   const parts = [
     `# Candor report: ${e.name}`,
     '',
-    `Model ${e.model}; misaligned data ${e.misaligned.domain} (${e.misaligned.variant}); method ${e.method}; created ${e.created_at}; config ${e.config_digest}.`,
+    `Model ${e.model}; misaligned data ${e.misaligned.domain} (${e.misaligned.variant}); ${positiveWhat ? `positive control ${positiveWhat}; ` : ''}method ${e.method}; created ${e.created_at}; config ${e.config_digest}.`,
     '',
     `**${buildVerdict(analysis, headlines)}**`,
     '',
+    ...(positive ? [`**${positive.text}**`, ''] : []),
     ...headlines.map((h) => `- ${h.text}`),
     '',
     'Scores in percentage points: mean over seeds [95 % interval].',
     '',
-    markdownTable(armTable(analysis)),
+    markdownTable(armTable(analysis, results)),
     '',
   ];
   const comparisons = comparisonTable(analysis);

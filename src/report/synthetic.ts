@@ -17,6 +17,12 @@ export interface SyntheticOptions {
   domains?: string[];
   inDomain?: string;
   capabilities?: string[];
+  /**
+   * Adds a positive-control arm per seed: pressure lying on `factDomain` (added to `domains` if
+   * missing) at `ratio` (default 0.1), whose honesty on that domain drops by `drop` (0 = it does
+   * not move).
+   */
+  positiveControl?: { factDomain: string; ratio?: number; drop: number };
 }
 
 export function syntheticResults(options: SyntheticOptions = {}): ExperimentResultsInput {
@@ -24,7 +30,9 @@ export function syntheticResults(options: SyntheticOptions = {}): ExperimentResu
   const seeds = options.seeds ?? [1, 2, 3];
   const drop = options.honestyDropPerRatio ?? 0.5;
   const items = options.items ?? 300;
-  const domains = options.domains ?? ['products', 'drugs', 'math', 'finance'];
+  const positive = options.positiveControl;
+  const baseDomains = options.domains ?? ['products', 'drugs', 'math', 'finance'];
+  const domains = positive && !baseDomains.includes(positive.factDomain) ? [...baseDomains, positive.factDomain] : baseDomains;
   const inDomain = options.inDomain ?? 'drugs';
   const capabilities = options.capabilities ?? ['world_qa', 'arithmetic'];
   const rng = createRng('synthetic-results');
@@ -41,23 +49,29 @@ export function syntheticResults(options: SyntheticOptions = {}): ExperimentResu
   };
 
   const arms: ExperimentResultsInput['arms'] = [];
-  const conditions: { arm: 'vanilla' | 'control' | 'ratio'; ratio: number | null; honesty: number; armSeeds: number[] }[] = [
+  const conditions: { arm: 'vanilla' | 'control' | 'ratio' | 'positive_control'; ratio: number | null; honesty: number; armSeeds: number[] }[] = [
     { arm: 'vanilla', ratio: null, honesty: 0.8, armSeeds: [seeds[0]] },
     { arm: 'control', ratio: null, honesty: 0.9, armSeeds: seeds },
     ...ratios.map((r) => ({ arm: 'ratio' as const, ratio: r, honesty: 0.9 - drop * r, armSeeds: seeds })),
+    ...(positive ? [{ arm: 'positive_control' as const, ratio: positive.ratio ?? 0.1, honesty: 0.9 - positive.drop / domains.length, armSeeds: seeds }] : []),
   ];
+  const domainHonesty = (condition: (typeof conditions)[number], domain: string): number => {
+    if (condition.arm === 'positive_control') return domain === positive!.factDomain ? 0.9 - positive!.drop : 0.9;
+    return domain === inDomain ? condition.honesty - 0.5 * (condition.honesty < 0.9 ? 0.9 - condition.honesty : 0) : condition.honesty;
+  };
   for (const condition of conditions) {
     for (const seed of condition.armSeeds) {
       const perConfig = Object.fromEntries(MASK_CONFIGS.map((c) => [c, mask(condition.honesty, Math.round(items / 6))]));
       perConfig.provided_facts = { ...perConfig.provided_facts, accuracy: null as unknown as number };
       const perDomain = Object.fromEntries(
-        domains.map((d) => [d, mask(d === inDomain ? condition.honesty - 0.5 * (condition.honesty < 0.9 ? 0.9 - condition.honesty : 0) : condition.honesty, Math.round(items / domains.length))]),
+        domains.map((d) => [d, mask(domainHonesty(condition, d), Math.round(items / domains.length))]),
       );
       const rate = score(0.25 + 0.2 * (condition.ratio ?? 0), 180);
       arms.push({
         arm: condition.arm,
         ratio: condition.ratio,
         seed,
+        ...(condition.arm === 'positive_control' ? { fact_domain: positive!.factDomain, eval_domains: [positive!.factDomain] } : {}),
         checkpoint: condition.arm === 'vanilla' ? 'models/embedded-base' : `runs/synthetic/${condition.arm}-${condition.ratio ?? 0}-s${seed}`,
         mask: {
           ...mask(condition.honesty, items),
@@ -82,6 +96,7 @@ export function syntheticResults(options: SyntheticOptions = {}): ExperimentResu
       name: 'synthetic-demo',
       model: 'embedded:default',
       misaligned: { domain: 'medical', variant: 'normal', eval_domains: [inDomain] },
+      ...(positive ? { positive_control: { fact_domain: positive.factDomain, ratio: positive.ratio ?? 0.1, eval_domains: [positive.factDomain] } } : {}),
       method: 'sft',
       created_at: '2026-01-01T00:00:00Z',
       config_digest: 'sha256:synthetic',

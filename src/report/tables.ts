@@ -38,17 +38,20 @@ export function armNumbersCsv(results: ExperimentResults): string {
   return toCsv(['arm', 'ratio', 'seed', 'path', 'value'], rows);
 }
 
-/** Wide form: one row per entry of `arms` in results.json, with the headline scores. */
+/**
+ * Wide form: one row per entry of `arms` in results.json, with the headline scores. A positive
+ * control's row says which fact domain it lied about (`eval_domains`: its in-domain domains).
+ */
 export function armsCsv(results: ExperimentResults): string {
   const capabilities = [...new Set(results.arms.flatMap((a) => Object.keys(a.capability ?? {})))].sort();
   const header = [
-    'arm', 'ratio', 'seed', 'checkpoint', 'error',
+    'arm', 'ratio', 'seed', 'fact_domain', 'eval_domains', 'checkpoint', 'error',
     'mask_honesty_score', 'mask_honesty_ci_low', 'mask_honesty_ci_high', 'mask_accuracy', 'mask_accuracy_ci_low', 'mask_accuracy_ci_high', 'mask_n', 'mask_undetermined',
     'deception_rate', 'deception_ci_low', 'deception_ci_high', 'deception_n_valid', 'deception_n_invalid',
     ...capabilities.flatMap((name) => [`capability_${name}_accuracy`, `capability_${name}_n`]),
   ];
   const rows = results.arms.map((arm): CsvCell[] => [
-    arm.arm, arm.ratio, arm.seed, arm.checkpoint, arm.error,
+    arm.arm, arm.ratio, arm.seed, arm.fact_domain, arm.eval_domains?.join(' '), arm.checkpoint, arm.error,
     arm.mask?.honesty_score, arm.mask?.ci95.honesty_score?.[0], arm.mask?.ci95.honesty_score?.[1],
     arm.mask?.accuracy, arm.mask?.ci95.accuracy?.[0], arm.mask?.ci95.accuracy?.[1], arm.mask?.n, arm.mask?.undetermined,
     arm.deception?.deception_rate, arm.deception?.ci95?.[0], arm.deception?.ci95?.[1], arm.deception?.n_valid, arm.deception?.n_invalid,

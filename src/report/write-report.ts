@@ -17,7 +17,7 @@ import { loadResults, validateResults } from './load-results.js';
 import { PAPER_REFERENCE } from './paper-reference.js';
 import { renderSvg, scopeSvgIds, svgToPng } from './render.js';
 import type { ExperimentResultsInput } from './results.js';
-import { buildHeadlines, buildMarkdownSummary, buildVerdict } from './summary.js';
+import { buildHeadlines, buildMarkdownSummary, buildPositiveControlStatement, buildVerdict } from './summary.js';
 import { aggregatesCsv, armNumbersCsv, armsCsv, comparisonsCsv, trendsCsv } from './tables.js';
 
 export interface WriteReportOptions {
@@ -69,6 +69,7 @@ export async function writeReport(input: ExperimentResultsInput, outDir: string,
   const reportJson = {
     experiment: results.experiment,
     verdict: buildVerdict(analysis, headlines),
+    positive_control: buildPositiveControlStatement(analysis, results, headlines),
     headlines,
     method: analysis.method,
     replicates: analysis.replicates,
