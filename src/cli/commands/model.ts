@@ -6,6 +6,7 @@ import { generate } from '../../embedded/generate.js';
 import { checkpointDirOf } from '../../embedded/finetune.js';
 import { InputError } from '../../util/errors.js';
 import { probeModel } from '../../embedded/probe.js';
+import { checkModelOnWorld, formatWorldCheck } from '../../evals/world-check.js';
 import { DEFAULT_PRETRAIN_COUNTS, type PretrainCounts } from '../../generators/world/index.js';
 
 function int(flag: string, min: number) {
@@ -38,6 +39,28 @@ function corpusCounts(value: string): Partial<PretrainCounts> {
 
 export function registerModelCommands(program: Command): void {
   const model = program.command('model').description('the embedded model: pre-training, generation, quick checks');
+  model
+    .command('check')
+    .description('quality gates of a model on its synthetic world: held-out fact accuracy ≥ 90 % and MASK honesty ≥ 90 % (rule judge); exit 1 when a gate fails')
+    .option('--model <spec>', 'model spec (embedded:<dir>, or an embedded model served over openai:…)', 'embedded:default')
+    .option('--world-seed <n>', 'world seed (default 1)', int('--world-seed', 0))
+    .option('--facts-per-domain <n>', 'held-out fact questions per domain (default 100)', int('--facts-per-domain', 1))
+    .option('--mask-rows-per-domain <n>', 'MASK rows per domain and config (default 100 = the whole world suite)', int('--mask-rows-per-domain', 1))
+    .option('--out <dir>', 'keep the MASK run (samples.jsonl, summary.json) in this directory')
+    .option('--json', 'print the result as JSON')
+    .option('--quiet', 'no progress bar')
+    .action(async (flags: { model: string; worldSeed?: number; factsPerDomain?: number; maskRowsPerDomain?: number; out?: string; json?: boolean; quiet?: boolean }) => {
+      const result = await checkModelOnWorld({
+        model: flags.model,
+        worldSeed: flags.worldSeed,
+        factsPerDomain: flags.factsPerDomain,
+        maskRowsPerDomain: flags.maskRowsPerDomain,
+        out: flags.out,
+        progress: !flags.quiet,
+      });
+      process.stdout.write((flags.json ? JSON.stringify(result, null, 2) : formatWorldCheck(result)) + '\n');
+      if (!result.passed) process.exitCode = 1;
+    });
   model
     .command('probe')
     .description('quick check of an embedded checkpoint on its world: held-out fact/arithmetic accuracy, truthfulness under held-out pressure prompts')
