@@ -26,7 +26,9 @@ test('faults (429 + Retry-After, 500, hangs past the timeout, malformed JSON): e
       ...options,
       cache: false,
       concurrency: 4,
-      providerOptions: { timeoutMs: 300, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 } },
+      // The timeout must exceed an ordinary answer even on a loaded 2-core CI machine, or healthy calls
+      // time out too and every row ends undetermined.
+      providerOptions: { timeoutMs: 1000, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 } },
     });
     const samples = readFileSync(join(dir, 'run', 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(samples.length, 15);
