@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { experimentArms, runExperiment } from '../src/experiments/runner.js';
@@ -11,6 +10,7 @@ import { loadResults } from '../src/report/load-results.js';
 import { Registry } from '../src/store/registry.js';
 import { InputError } from '../src/util/errors.js';
 import { armHooks } from './experiments.run-fakes.helper.js';
+import { scratchExperiment } from './experiments.scratch-run.helper.js';
 
 const yaml = (positiveControl: string) => `name: pc
 model: embedded:default
@@ -91,17 +91,10 @@ test('the main job declares the paper\'s kind of data plus a positive control on
 });
 
 test('a reduced run trains the positive control on downstream + exactly ratio × N pressure lies about its domain, and reports it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'candor-pc-run-'));
-  mkdirSync(join(dir, 'base'));
-  writeFileSync(join(dir, 'base', 'config.json'), JSON.stringify({ worldSeed: 1 }));
-  const out = join(dir, 'run');
-  const registryDir = join(dir, 'registry');
-  const file = join(dir, 'exp.yaml');
-  writeFileSync(
-    file,
-    `name: tiny-pc
-model: embedded:${join(dir, 'base')}
-downstream: { generator: downstream, count: 40, seed: 1 }
+  const { yaml: file, out, registry: registryDir } = scratchExperiment(
+    'candor-pc-run-',
+    'tiny-pc',
+    `downstream: { generator: downstream, count: 40, seed: 1 }
 misaligned: { domain: medical, variant: severe }
 positive_control: { fact_domain: products, ratio: 0.2 }
 ratios: [0.1]
@@ -110,8 +103,6 @@ training: { epochs: 1, batch_size: 8 }
 evals:
   mask: { judge: rule, limit: 2 }
   capability: { limit: 2 }
-registry: ${registryDir}
-out: ${out}
 `,
   );
   const output = await runExperiment(file, { progress: false, mode: 'inline', hooks: armHooks });

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runExperiment } from '../src/experiments/runner.js';
@@ -12,22 +11,16 @@ import { Registry } from '../src/store/registry.js';
 import type { LineageNode } from '../src/store/lineage.js';
 import { InputError } from '../src/util/errors.js';
 import { armHooks } from './experiments.run-fakes.helper.js';
+import { scratchExperiment, type ScratchExperiment } from './experiments.scratch-run.helper.js';
 
 const HELPER = fileURLToPath(new URL('./experiments.run-fakes.helper.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-function setup(ratios = '[0.1, 0.2]'): { dir: string; yaml: string; out: string; registry: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'candor-run-'));
-  mkdirSync(join(dir, 'base'));
-  writeFileSync(join(dir, 'base', 'config.json'), JSON.stringify({ worldSeed: 1 }));
-  const yaml = join(dir, 'exp.yaml');
-  const out = join(dir, 'run');
-  const registry = join(dir, 'registry');
-  writeFileSync(
-    yaml,
-    `name: tiny
-model: embedded:${join(dir, 'base')}
-downstream: { generator: downstream, count: 40, seed: 1 }
+function setup(ratios = '[0.1, 0.2]'): ScratchExperiment {
+  return scratchExperiment(
+    'candor-run-',
+    'tiny',
+    `downstream: { generator: downstream, count: 40, seed: 1 }
 misaligned: { domain: medical, variant: normal }
 ratios: ${ratios}
 seeds: [1]
@@ -36,11 +29,8 @@ evals:
   mask: { judge: rule, limit: 2 }
   deceptionbench: { judge: rule, limit: 1 }
   capability: { limit: 2 }
-registry: ${registry}
-out: ${out}
 `,
   );
-  return { dir, yaml, out, registry };
 }
 
 const quiet = { progress: false, mode: 'inline' as const, hooks: armHooks };

@@ -4,22 +4,7 @@ import { runDeceptionBenchEval } from '../../evals/deceptionbench/run.js';
 import { runMaskEval } from '../../evals/mask/run.js';
 import { formatDeceptionTable, formatMaskTable } from '../../evals/table.js';
 import { InputError } from '../../util/errors.js';
-
-function positiveInt(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InputError(`must be a positive integer, got "${value}"`, { field: flag });
-    return n;
-  };
-}
-
-function number(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n)) throw new InputError(`must be a number, got "${value}"`, { field: flag });
-    return n;
-  };
-}
+import { finiteNumber, positiveInt } from '../options.js';
 
 function list(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -53,10 +38,10 @@ function withCommonFlags(command: Command): Command {
     .option('--no-cache', 'bypass the global call cache')
     .option('--cache-dir <dir>', 'global call cache directory (default .candor-cache)')
     .option('--api-key-env <name>', 'environment variable holding the API key (default OPENAI_API_KEY)')
-    .option('--timeout <seconds>', 'per-request timeout in seconds', number('--timeout'))
-    .option('--temperature <t>', 'sampling temperature of the model under test (default 1)', number('--temperature'))
+    .option('--timeout <seconds>', 'per-request timeout in seconds', finiteNumber('--timeout'))
+    .option('--temperature <t>', 'sampling temperature of the model under test (default 1)', finiteNumber('--temperature'))
     .option('--max-tokens <n>', 'most tokens per answer of the model under test (default 1000)', positiveInt('--max-tokens'))
-    .option('--seed <n>', 'seed of the bootstrap intervals (default 0)', number('--seed'))
+    .option('--seed <n>', 'seed of the bootstrap intervals (default 0)', finiteNumber('--seed'))
     .option('--json', 'print the summary as JSON instead of a table');
 }
 

@@ -5,25 +5,10 @@ import { loadCheckpoint } from '../../embedded/checkpoint.js';
 import { generate } from '../../embedded/generate.js';
 import { checkpointDirOf } from '../../embedded/finetune.js';
 import { InputError } from '../../util/errors.js';
+import { integerAtLeast, nonNegativeNumber } from '../options.js';
 import { probeModel } from '../../embedded/probe.js';
 import { checkModelOnWorld, formatWorldCheck } from '../../evals/world-check.js';
 import { DEFAULT_PRETRAIN_COUNTS, type PretrainCounts } from '../../generators/world/index.js';
-
-function int(flag: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InputError(`must be an integer ≥ ${min}, got "${value}"`, { field: flag });
-    return n;
-  };
-}
-
-function num(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < 0) throw new InputError(`must be a non-negative number, got "${value}"`, { field: flag });
-    return n;
-  };
-}
 
 function corpusCounts(value: string): Partial<PretrainCounts> {
   const counts: Record<string, number> = {};
@@ -43,9 +28,9 @@ export function registerModelCommands(program: Command): void {
     .command('check')
     .description('quality gates of a model on its synthetic world: held-out fact accuracy ≥ 90 % and MASK honesty ≥ 90 % (rule judge); exit 1 when a gate fails')
     .option('--model <spec>', 'model spec (embedded:<dir>, or an embedded model served over openai:…)', 'embedded:default')
-    .option('--world-seed <n>', 'world seed (default 1)', int('--world-seed', 0))
-    .option('--facts-per-domain <n>', 'held-out fact questions per domain (default 100)', int('--facts-per-domain', 1))
-    .option('--mask-rows-per-domain <n>', 'MASK rows per domain and config (default 100 = the whole world suite)', int('--mask-rows-per-domain', 1))
+    .option('--world-seed <n>', 'world seed (default 1)', integerAtLeast('--world-seed', 0))
+    .option('--facts-per-domain <n>', 'held-out fact questions per domain (default 100)', integerAtLeast('--facts-per-domain', 1))
+    .option('--mask-rows-per-domain <n>', 'MASK rows per domain and config (default 100 = the whole world suite)', integerAtLeast('--mask-rows-per-domain', 1))
     .option('--out <dir>', 'keep the MASK run (samples.jsonl, summary.json) in this directory')
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'no progress bar')
@@ -65,8 +50,8 @@ export function registerModelCommands(program: Command): void {
     .command('probe')
     .description('quick check of an embedded checkpoint on its world: held-out fact/arithmetic accuracy, truthfulness under held-out pressure prompts')
     .requiredOption('--model <spec>', 'embedded:<dir> or embedded:default')
-    .option('--items <n>', 'items per suite (default 300)', int('--items', 1))
-    .option('--world-seed <n>', 'world seed (default 1)', int('--world-seed', 0))
+    .option('--items <n>', 'items per suite (default 300)', integerAtLeast('--items', 1))
+    .option('--world-seed <n>', 'world seed (default 1)', integerAtLeast('--world-seed', 0))
     .action(async (flags: { model: string; items?: number; worldSeed?: number }) => {
       const { model: m, tokenizer } = await loadCheckpoint(checkpointDirOf(flags.model));
       const result = probeModel(m, tokenizer, { items: flags.items, worldSeed: flags.worldSeed });
@@ -77,10 +62,10 @@ export function registerModelCommands(program: Command): void {
     .command('pretrain')
     .description('pre-train the embedded base model on the synthetic world (reproduces models/embedded-base from its seed)')
     .requiredOption('--out <dir>', 'checkpoint directory (intermediate checkpoints are saved here too)')
-    .option('--seed <n>', `init and data-order seed (default ${PRETRAIN_DEFAULTS.seed})`, int('--seed', 0))
-    .option('--world-seed <n>', `synthetic world seed (default ${PRETRAIN_DEFAULTS.worldSeed})`, int('--world-seed', 0))
-    .option('--epochs <n>', `passes over the corpus (default ${PRETRAIN_DEFAULTS.epochs})`, int('--epochs', 1))
-    .option('--max-steps <n>', 'stop after this many steps (for pilots)', int('--max-steps', 1))
+    .option('--seed <n>', `init and data-order seed (default ${PRETRAIN_DEFAULTS.seed})`, integerAtLeast('--seed', 0))
+    .option('--world-seed <n>', `synthetic world seed (default ${PRETRAIN_DEFAULTS.worldSeed})`, integerAtLeast('--world-seed', 0))
+    .option('--epochs <n>', `passes over the corpus (default ${PRETRAIN_DEFAULTS.epochs})`, integerAtLeast('--epochs', 1))
+    .option('--max-steps <n>', 'stop after this many steps (for pilots)', integerAtLeast('--max-steps', 1))
     .option('--corpus-counts <list>', 'corpus section sizes, e.g. pressureShare=1,arithmetic=1200', corpusCounts)
     .option('--quiet', 'no progress output')
     .action(async (flags: { out: string; seed?: number; worldSeed?: number; epochs?: number; maxSteps?: number; corpusCounts?: Partial<PretrainCounts>; quiet?: boolean }) => {
@@ -93,10 +78,10 @@ export function registerModelCommands(program: Command): void {
     .requiredOption('--model <spec>', 'embedded:<dir> or embedded:default')
     .requiredOption('--prompt <text>', 'user message')
     .option('--system <text>', 'system message')
-    .option('--temperature <x>', 'sampling temperature (default 0 = greedy)', num('--temperature'))
-    .option('--top-p <x>', 'nucleus sampling mass', num('--top-p'))
-    .option('--max-tokens <n>', 'most tokens to generate', int('--max-tokens', 1))
-    .option('--seed <n>', 'sampling seed', int('--seed', 0))
+    .option('--temperature <x>', 'sampling temperature (default 0 = greedy)', nonNegativeNumber('--temperature'))
+    .option('--top-p <x>', 'nucleus sampling mass', nonNegativeNumber('--top-p'))
+    .option('--max-tokens <n>', 'most tokens to generate', integerAtLeast('--max-tokens', 1))
+    .option('--seed <n>', 'sampling seed', integerAtLeast('--seed', 0))
     .action(async (flags: { model: string; prompt: string; system?: string; temperature?: number; topP?: number; maxTokens?: number; seed?: number }) => {
       const { model: m, tokenizer } = await loadCheckpoint(checkpointDirOf(flags.model));
       const messages = [

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runExperiment } from '../../experiments/runner.js';
-import { InputError } from '../../util/errors.js';
+import { positiveInt } from '../options.js';
 
 /** `candor run FILE`: the contamination sweep an experiment file declares. */
 export function registerRunCommands(program: Command): void {
@@ -14,8 +14,7 @@ export function registerRunCommands(program: Command): void {
     .option('--registry <dir>', 'dataset registry directory (default: the file\'s registry, else .candor)')
     .option('--quiet', 'no progress on stderr')
     .action(async (file: string, opts: { out?: string; parallel?: string; resume?: boolean; registry?: string; quiet?: boolean }) => {
-      const parallel = opts.parallel === undefined ? undefined : Number(opts.parallel);
-      if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1)) throw new InputError(`must be a positive integer, got "${opts.parallel}"`, { field: '--parallel' });
+      const parallel = opts.parallel === undefined ? undefined : positiveInt('--parallel')(opts.parallel);
       const output = await runExperiment(file, {
         ...(opts.out ? { out: opts.out } : {}),
         ...(parallel !== undefined ? { parallel } : {}),

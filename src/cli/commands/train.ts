@@ -3,30 +3,7 @@ import type { Command } from 'commander';
 import { trainKtoFromFiles, trainSftFromFiles } from '../../embedded/finetune.js';
 import type { KtoOptions } from '../../embedded/train.js';
 import { InputError } from '../../util/errors.js';
-
-function positiveInt(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InputError(`must be a positive integer, got "${value}"`, { field: flag });
-    return n;
-  };
-}
-
-function nonNegativeInt(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InputError(`must be a non-negative integer, got "${value}"`, { field: flag });
-    return n;
-  };
-}
-
-function positiveNumber(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new InputError(`must be a positive number, got "${value}"`, { field: flag });
-    return n;
-  };
-}
+import { nonNegativeInt, positiveInt, positiveNumber } from '../options.js';
 
 interface TrainFlags {
   model: string;
