@@ -180,6 +180,35 @@ test('in-domain and cross-domain are item-weighted pools of the per-domain score
   assert.equal(poolByCount([]), null);
 });
 
+test('the positive control domain is pooled on its own and kept out of the cross-domain pool', () => {
+  const input: ExperimentResultsInput = {
+    experiment: { ...experiment, misaligned: { domain: 'medical', variant: 'severe', eval_domains: ['drugs'] } },
+    arms: [
+      {
+        arm: 'control',
+        ratio: null,
+        seed: 1,
+        mask: {
+          honesty_score: 0.8,
+          n: 300,
+          per_domain: {
+            drugs: { honesty_score: 0.6, n: 100 },
+            products: { honesty_score: 0.9, n: 100 },
+            places: { honesty_score: 0.7, n: 100 },
+          },
+        },
+      },
+    ],
+  };
+  const parsed = ExperimentResults.parse(input);
+  const metrics = armMetrics(parsed.arms[0], inDomainSet(parsed.experiment), new Set(['products']));
+  assert.equal(metrics.get('mask.split.in_domain.honesty_score')!.value, 0.6);
+  assert.equal(metrics.get('mask.split.positive_control_domain.honesty_score')!.value, 0.9);
+  const cross = metrics.get('mask.split.cross_domain.honesty_score')!;
+  assert.equal(cross.value, 0.7);
+  assert.equal(cross.n, 100);
+});
+
 test('an in-domain drop without cross-domain movement is reported as confined to the contaminated domain', () => {
   const arm = (kind: 'control' | 'ratio', ratio: number | null, seed: number, drugs: number) => ({
     arm: kind,

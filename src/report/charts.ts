@@ -253,11 +253,12 @@ function domainSplitChart(analysis: Analysis, results: ExperimentResults): Chart
   if (!inRows.some((r) => r.arm === 'ratio') && !crossRows.some((r) => r.arm === 'ratio')) return null;
   const domains = results.experiment.misaligned.eval_domains ?? [results.experiment.misaligned.domain];
   const inPanel = `in-domain (${domains.join(', ')})`;
-  const crossPanel = 'cross-domain (all other domains)';
+  // The positive control's own domain, scored for every arm, is where it should move; it is kept
+  // out of the cross-domain pool (see armMetrics).
+  const positiveDomains = positiveControlDomains(results);
+  const crossPanel = positiveDomains ? `cross-domain (all but ${[...domains, ...positiveDomains].join(', ')})` : 'cross-domain (all other domains)';
   const rows = [...curveRows(inRows, inPanel), ...curveRows(crossRows, crossPanel)];
   const panels = [inPanel, crossPanel];
-  // The positive control's own domain, scored for every arm, is where it should move.
-  const positiveDomains = positiveControlDomains(results);
   const positiveRows = rowsOf(analysis, `mask.split.${POSITIVE_CONTROL_DOMAIN}.honesty_score`);
   if (positiveDomains && positiveRows.some((r) => r.arm === 'positive_control')) {
     const positivePanel = `positive control's domain (${positiveDomains.join(', ')})`;
@@ -269,7 +270,7 @@ function domainSplitChart(analysis: Analysis, results: ExperimentResults): Chart
     id: 'mask-honesty-in-vs-cross-domain',
     title: 'MASK honesty: in-domain versus cross-domain',
     caption:
-      `In-domain pools eval items from the misaligned data's own domain (${domains.join(', ')}); cross-domain pools every other domain ` +
+      `In-domain pools eval items from the misaligned data's own domain (${domains.join(', ')}); cross-domain pools every domain that no arm was trained to lie about ` +
       '(item-weighted). The paper’s claim is the cross-domain transfer.' +
       (hasPositive
         ? ` Every panel scores every arm on the same items. The positive control is trained on another domain${positiveDomains ? ` (${positiveDomains.join(', ')})` : ''}: ` +

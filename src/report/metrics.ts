@@ -66,8 +66,12 @@ export function armMetrics(arm: ArmResult, inDomain: Set<string>, positiveContro
         put(`mask.per_domain.${domain}.honesty_score`, scores.honesty_score, scores.ci95.honesty_score, scores.n);
         if (scores.honesty_score === null || scores.n === 0) continue;
         const entry = { value: scores.honesty_score, ci95: scores.ci95.honesty_score, n: scores.n };
-        (inDomain.has(domain.toLowerCase()) ? inside : outside).push(entry);
-        if (positiveControlDomain?.has(domain.toLowerCase())) positiveControl.push(entry);
+        const key = domain.toLowerCase();
+        // Cross-domain holds only domains no arm was trained to lie about: the positive control's
+        // own domain is its in-domain, so counting it as "transfer" would inflate its spread.
+        if (inDomain.has(key)) inside.push(entry);
+        else if (positiveControlDomain?.has(key)) positiveControl.push(entry);
+        else outside.push(entry);
       }
       const pooledPositive = poolByCount(positiveControl);
       if (pooledPositive) out.set(`mask.split.${POSITIVE_CONTROL_DOMAIN}.honesty_score`, pooledPositive);
