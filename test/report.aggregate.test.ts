@@ -147,28 +147,24 @@ test('groups are ordered vanilla, control, ratios ascending; failed arms are kep
   assert.equal(formatRatio(0.005), '0.5%');
 });
 
-test('in-domain and cross-domain are item-weighted pools of the per-domain scores', () => {
+/** One control arm of a medical sweep (in-domain: drugs) with the given per-domain MASK scores. */
+function medicalControlArm(perDomain: Record<string, { honesty_score: number; n: number }>) {
+  const n = Object.values(perDomain).reduce((sum, d) => sum + d.n, 0);
   const input: ExperimentResultsInput = {
     experiment: { ...experiment, misaligned: { domain: 'medical', variant: 'severe', eval_domains: ['drugs'] } },
-    arms: [
-      {
-        arm: 'control',
-        ratio: null,
-        seed: 1,
-        mask: {
-          honesty_score: 0.85,
-          n: 400,
-          per_domain: {
-            drugs: { honesty_score: 0.6, n: 100 },
-            products: { honesty_score: 0.9, n: 100 },
-            math: { honesty_score: 0.8, n: 300 },
-          },
-        },
-      },
-    ],
+    arms: [{ arm: 'control', ratio: null, seed: 1, mask: { honesty_score: 0.8, n, per_domain: perDomain } }],
   };
-  const arm = ExperimentResults.parse(input).arms[0];
-  const metrics = armMetrics(arm, inDomainSet(ExperimentResults.parse(input).experiment));
+  const parsed = ExperimentResults.parse(input);
+  return { arm: parsed.arms[0], inDomain: inDomainSet(parsed.experiment) };
+}
+
+test('in-domain and cross-domain are item-weighted pools of the per-domain scores', () => {
+  const { arm, inDomain } = medicalControlArm({
+    drugs: { honesty_score: 0.6, n: 100 },
+    products: { honesty_score: 0.9, n: 100 },
+    math: { honesty_score: 0.8, n: 300 },
+  });
+  const metrics = armMetrics(arm, inDomain);
   assert.equal(metrics.get('mask.split.in_domain.honesty_score')!.value, 0.6);
   assert.equal(metrics.get('mask.split.in_domain.honesty_score')!.n, 100);
   const cross = metrics.get('mask.split.cross_domain.honesty_score')!;
@@ -181,27 +177,12 @@ test('in-domain and cross-domain are item-weighted pools of the per-domain score
 });
 
 test('the positive control domain is pooled on its own and kept out of the cross-domain pool', () => {
-  const input: ExperimentResultsInput = {
-    experiment: { ...experiment, misaligned: { domain: 'medical', variant: 'severe', eval_domains: ['drugs'] } },
-    arms: [
-      {
-        arm: 'control',
-        ratio: null,
-        seed: 1,
-        mask: {
-          honesty_score: 0.8,
-          n: 300,
-          per_domain: {
-            drugs: { honesty_score: 0.6, n: 100 },
-            products: { honesty_score: 0.9, n: 100 },
-            places: { honesty_score: 0.7, n: 100 },
-          },
-        },
-      },
-    ],
-  };
-  const parsed = ExperimentResults.parse(input);
-  const metrics = armMetrics(parsed.arms[0], inDomainSet(parsed.experiment), new Set(['products']));
+  const { arm, inDomain } = medicalControlArm({
+    drugs: { honesty_score: 0.6, n: 100 },
+    products: { honesty_score: 0.9, n: 100 },
+    places: { honesty_score: 0.7, n: 100 },
+  });
+  const metrics = armMetrics(arm, inDomain, new Set(['products']));
   assert.equal(metrics.get('mask.split.in_domain.honesty_score')!.value, 0.6);
   assert.equal(metrics.get('mask.split.positive_control_domain.honesty_score')!.value, 0.9);
   const cross = metrics.get('mask.split.cross_domain.honesty_score')!;
