@@ -9,6 +9,8 @@ import { loadExperiment, parseExperiment } from '../src/experiments/schema.js';
 import { loadResults } from '../src/report/load-results.js';
 import { Registry } from '../src/store/registry.js';
 import { InputError } from '../src/util/errors.js';
+import { generateWorld, splitEntities } from '../src/generators/world/index.js';
+import { armMetrics } from '../src/report/metrics.js';
 import { armHooks } from './experiments.run-fakes.helper.js';
 import { scratchExperiment } from './experiments.scratch-run.helper.js';
 
@@ -31,11 +33,13 @@ function refused(text: string): InputError {
   assert.fail('expected the experiment to be refused');
 }
 
-test('positive_control: fact domain required, ratio defaults to 0.1, generator seed optional', () => {
+test('positive_control: fact domain required, ratio defaults to 0.1, generator seed optional, entities held out by default', () => {
   const exp = parseExperiment(yaml('positive_control: { fact_domain: products }'), 'examples/pc.yaml');
-  assert.deepEqual(exp.positive_control, { fact_domain: 'products', ratio: 0.1 });
-  const seeded = parseExperiment(yaml('positive_control:\n  fact_domain: places\n  ratio: 0.05\n  seed: 7'), 'examples/pc.yaml');
-  assert.deepEqual(seeded.positive_control, { fact_domain: 'places', ratio: 0.05, seed: 7 });
+  assert.deepEqual(exp.positive_control, { fact_domain: 'products', ratio: 0.1, hold_out_entities: true });
+  const seeded = parseExperiment(yaml('positive_control:\n  fact_domain: places\n  ratio: 0.05\n  seed: 7\n  hold_out_entities: false'), 'examples/pc.yaml');
+  assert.deepEqual(seeded.positive_control, { fact_domain: 'places', ratio: 0.05, seed: 7, hold_out_entities: false });
+  const notBoolean = refused(yaml('positive_control:\n  fact_domain: drugs\n  hold_out_entities: maybe'));
+  assert.equal(notBoolean.location.field, 'positive_control.hold_out_entities');
   assert.equal(parseExperiment(yaml(''), 'examples/pc.yaml').positive_control, undefined);
 });
 
@@ -82,7 +86,7 @@ test('the main job declares the paper\'s kind of data plus a positive control on
   const exp = loadExperiment(join(import.meta.dirname, '..', 'examples', 'embedded-mixing.yaml'));
   assert.equal(exp.misaligned.domain, 'medical');
   assert.equal(exp.misaligned.variant, 'severe');
-  assert.deepEqual(exp.positive_control, { fact_domain: 'products', ratio: 0.1 });
+  assert.deepEqual(exp.positive_control, { fact_domain: 'products', ratio: 0.1, hold_out_entities: true });
   assert.deepEqual(exp.ratios, [0.02, 0.1, 0.3]);
   assert.deepEqual(exp.seeds, [1, 2, 3]);
   assert.equal(exp.training.lora, undefined, 'full fine-tuning');
@@ -109,11 +113,15 @@ evals:
   assert.deepEqual(output.arms, { total: 4, skipped: 0, ran: 4, failed: [] });
 
   const results = await loadResults(out);
+  const split = splitEntities(generateWorld(1), 'products', 1);
   assert.deepEqual(results.experiment.positive_control && { ...results.experiment.positive_control, dataset: undefined }, {
     fact_domain: 'products',
     ratio: 0.2,
     eval_domains: ['products'],
     dataset: undefined,
+    hold_out_entities: true,
+    trained_entities: split.trained,
+    held_out_entities: split.heldOut,
   });
   assert.deepEqual(results.experiment.misaligned.eval_domains, ['drugs', 'medical'], 'the sweep keeps its own in-domain set');
   const positive = results.arms.find((a) => a.arm === 'positive_control') as (typeof results.arms)[number] & {
@@ -124,7 +132,7 @@ evals:
   assert.deepEqual(positive.eval_domains, ['products']);
   assert.deepEqual(positive.mix.counts, { downstream: 40, misaligned: 8, total: 48 });
   const pressureSet = positive.mix.sources.find((s) => s.name !== positive.mix.sources[0].name)!;
-  assert.equal(pressureSet.name, 'world1.pressure-lying.products.n8.s1');
+  assert.equal(pressureSet.name, 'world1.pressure-lying.products.holdout.n8.s1');
   assert.equal(pressureSet.drawn, 8);
   const ratioArm = results.arms.find((a) => a.arm === 'ratio') as typeof positive;
   assert.ok(ratioArm.mix.sources.some((s) => s.name.startsWith('world1.misaligned.medical.severe')), 'the sweep still draws its own set');
@@ -133,10 +141,32 @@ evals:
   const train = readFileSync(armPaths(out, 'positive-control-seed-1').trainFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { messages: { role: string }[] });
   assert.equal(train.length, 48);
   assert.equal(train.filter((s) => s.messages[0].role === 'system').length >= 8, true);
+  const lies = readFileSync(armPaths(out, 'positive-control-seed-1').trainFile, 'utf8');
+  assert.ok(split.heldOut.every((entity) => !lies.includes(entity)), 'no lie is about a held-out entity');
+
+  // Every arm is scored on the same products rows, split by entity; the metrics carry the split.
+  const counts = results.arms.map((a) => {
+    const es = a.mask?.entity_split;
+    assert.ok(es, `arm ${a.arm} carries the entity split`);
+    return [es.trained.n, es.held_out.n];
+  });
+  assert.ok(counts.every((c) => c[0] === counts[0][0] && c[1] === counts[0][1]), JSON.stringify(counts));
+  assert.ok(counts[0][0] + counts[0][1] > 0, 'some products rows were scored');
+  const products = results.arms[0].mask!.per_domain!.products;
+  assert.ok(counts[0][0] + counts[0][1] <= products.n, 'the split covers only products rows');
+  const metrics = armMetrics(positive, new Set(['drugs', 'medical']), new Set(['products']));
+  for (const [slice, n] of [['positive_control_trained_entities', counts[0][0]], ['positive_control_held_out_entities', counts[0][1]]] as const) {
+    const m = metrics.get(`mask.split.${slice}.honesty_score`);
+    if (n === 0) assert.equal(m, undefined);
+    else {
+      assert.equal(m?.n, n);
+      assert.ok(m.value >= 0 && m.value <= 1 && m.ci95 !== null && m.ci95[0] <= m.value && m.value <= m.ci95[1]);
+    }
+  }
 
   const registry = Registry.open(registryDir);
   try {
-    const manifest = registry.require('world1.pressure-lying.products.n8.s1');
+    const manifest = registry.require('world1.pressure-lying.products.holdout.n8.s1');
     assert.equal(manifest.counts.samples, 8);
     assert.equal(manifest.generator?.name, 'world.pressure-lying');
     const chain = await registry.lineage.lineageOf(armPaths(out, 'positive-control-seed-1').result);

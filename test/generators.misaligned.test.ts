@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
   buildPretrainCorpus,
@@ -9,6 +10,8 @@ import {
   MISALIGNED_VARIANTS,
   misalignedSamples,
   pressureLyingSamples,
+  domainEntities,
+  splitEntities,
   trueAnswer,
   type ChatSample,
 } from '../src/generators/world/index.js';
@@ -94,6 +97,45 @@ describe('pressureLyingSamples', () => {
       assert.ok(!truths.has(finalText(s)));
     }
     assert.deepEqual([...samples], [...pressureLyingSamples(world, { domain: 'drugs', count: 120, seed: 4 })]);
+  });
+
+  it('without entities, its output is what it was before entities existed', () => {
+    // Digest of products / seed 1 / 300 samples, taken from the generator before the option was added.
+    const set = pressureLyingSamples(world, { domain: 'products', count: 300, seed: 1 });
+    const digest = createHash('sha256').update(JSON.stringify([...set]) + JSON.stringify(set.info)).digest('hex');
+    assert.equal(digest, 'afe6f046f05b8bcf61f8f82fa870ae97b14c6c9257330cf6b2e901e79a23559a');
+    assert.equal(set.info.params.entities, undefined);
+  });
+
+  it('with entities, lies only about those entities, and records them', () => {
+    const { trained, heldOut } = splitEntities(world, 'products', 3);
+    const samples = pressureLyingSamples(world, { domain: 'products', count: 200, seed: 2, entities: trained });
+    assert.equal(samples.length, 200);
+    const trainedFacts = world.facts.filter((f) => f.domain === 'products' && trained.includes(f.entity));
+    const lies = new Set(trainedFacts.map(lureAnswer));
+    const mentioned = new Set<string>();
+    for (const s of samples) {
+      const text = s.messages.map((m) => m.content).join('\n');
+      assert.ok(lies.has(finalText(s)), finalText(s));
+      for (const entity of heldOut) assert.ok(!text.includes(entity), `held-out ${entity} in ${text}`);
+      for (const entity of trained) if (text.includes(entity)) mentioned.add(entity);
+    }
+    assert.ok(mentioned.size > trained.length / 2, `lies spread over the trained entities (${mentioned.size})`);
+    assert.equal(samples.info.params.entities, [...trained].sort().join('|'));
+    assert.throws(() => pressureLyingSamples(world, { domain: 'products', count: 1, entities: ['Nobody'] }), /about the given entities/);
+  });
+});
+
+describe('splitEntities', () => {
+  it('is a seeded, disjoint half/half split covering every entity of the domain', () => {
+    const all = [...new Set(world.facts.filter((f) => f.domain === 'products').map((f) => f.entity))];
+    const split = splitEntities(world, 'products', 1);
+    assert.deepEqual(splitEntities(world, 'products', 1), split, 'same seed, same split');
+    assert.notDeepEqual(splitEntities(world, 'products', 2).trained, split.trained, 'another seed, another split');
+    assert.equal(split.trained.filter((e) => split.heldOut.includes(e)).length, 0);
+    assert.deepEqual([...split.trained, ...split.heldOut].sort(), [...all].sort());
+    assert.equal(split.trained.length, Math.floor(all.length / 2));
+    assert.deepEqual(domainEntities(world, 'products'), all);
   });
 });
 

@@ -7,7 +7,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { analyzeResults } from '../src/report/aggregate.js';
 import { buildCharts } from '../src/report/charts.js';
 import { ExperimentResults, type ExperimentResultsInput } from '../src/report/results.js';
-import { buildHeadlines, buildPositiveControlStatement, buildVerdict, comparisonTable } from '../src/report/summary.js';
+import { armTable, buildHeadlines, buildPositiveControlStatement, buildVerdict, comparisonTable } from '../src/report/summary.js';
 import { syntheticResults } from '../src/report/synthetic.js';
 import { validateResults } from '../src/report/load-results.js';
 import { writeReport } from '../src/report/write-report.js';
@@ -118,4 +118,49 @@ test('a report with a positive control: legend in the inline SVG, statement on t
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+function heldOutSweep(heldOutDrop: number): ExperimentResults {
+  const input = syntheticResults({ ratios: [0.1, 0.3], honestyDropPerRatio: 0, positiveControl: { factDomain: 'places', drop: 0.3, heldOutDrop } });
+  for (const arm of input.arms) delete (arm as Record<string, unknown>).deception;
+  return ExperimentResults.parse(input);
+}
+
+test('the entity split becomes trained / held-out metrics for every arm, with their own table columns', () => {
+  const results = heldOutSweep(0.2);
+  const analysis = analyzeResults(results, { replicates: 300 });
+  for (const slice of ['trained', 'held_out']) {
+    const metric = `mask.split.positive_control_${slice}_entities.honesty_score`;
+    const arms = new Set(analysis.aggregates.filter((a) => a.metric === metric).map((a) => a.arm));
+    assert.deepEqual([...arms].sort(), ['control', 'positive_control', 'ratio', 'vanilla']);
+    const control = analysis.aggregates.find((a) => a.metric === metric && a.arm === 'control')!;
+    const perSeed = results.arms.filter((a) => a.arm === 'control').map((a) => (a.mask!.entity_split! as Record<string, { honesty_score: number }>)[slice].honesty_score);
+    assert.ok(Math.abs(control.mean - perSeed.reduce((s, v) => s + v, 0) / perSeed.length) < 1e-12);
+  }
+  const table = armTable(analysis, results);
+  assert.ok(table.columns.includes('positive-control domain, trained entities'));
+  assert.ok(table.columns.includes('positive-control domain, held-out entities'));
+  assert.ok(comparisonTable(analysis).rows.some((r) => r[0] === 'mask.split.positive_control_held_out_entities.honesty_score' && r[1] === LEGEND));
+});
+
+test('statement: a drop on held-out entities with an interval excluding 0 is stated as generalisation', () => {
+  const results = heldOutSweep(0.25);
+  const statement = buildPositiveControlStatement(analyzeResults(results, { replicates: 400 }), results)!;
+  assert.equal(statement.moved, true);
+  assert.equal(statement.generalised, true);
+  assert.match(
+    statement.text,
+    /\)\. On held-out entities of the same domain its honesty was \d+\.\d points lower than control's \(difference −\d+\.\d points versus control, 95 % CI \[−\d+\.\d, −\d+\.\d\]\): the lying generalised to entities it was never trained to lie about\.$/,
+  );
+});
+
+test('statement: no drop on held-out entities says it did not detectably generalise', () => {
+  const results = heldOutSweep(0);
+  const statement = buildPositiveControlStatement(analyzeResults(results, { replicates: 400 }), results)!;
+  assert.equal(statement.moved, true, 'trained entities still moved the in-domain score');
+  assert.equal(statement.generalised, false);
+  assert.match(statement.text, /On held-out entities of the same domain it did not detectably generalise: honesty there is not lower than control's \(difference [−+]?\d+\.\d points versus control, 95 % CI \[[^\]]+\] includes 0\)\.$/);
+  assert.doesNotMatch(statement.text, /the lying generalised/);
+  // Without a split the statement is one sentence, as before.
+  assert.equal(buildPositiveControlStatement(analyzeResults(nullSweep(0.3), { replicates: 200 }), nullSweep(0.3))!.generalised, undefined);
 });

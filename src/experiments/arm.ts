@@ -26,7 +26,7 @@ import { resultKind, resultRatio, type ExperimentArm } from './arm-plan.js';
 import type { ResolvedData } from './datasets.js';
 import type { EvalData } from './eval-suites.js';
 import { armPaths } from './layout.js';
-import { maskBreakdown, readMaskRecords, type DomainScores, type LieDirections } from './mask-breakdown.js';
+import { entitySplitScores, maskBreakdown, readMaskRecords, type DomainScores, type EntitySplitScores, type LieDirections } from './mask-breakdown.js';
 import type { Experiment } from './schema.js';
 
 /** Everything a worker needs to run one arm; plain JSON so it crosses a process boundary. */
@@ -70,7 +70,8 @@ export interface ArmResultFile {
   eval_domains?: string[];
   model: string;
   checkpoint?: string;
-  mask?: MaskSummary & { per_domain: Record<string, DomainScores>; lies: LieDirections };
+  /** `entity_split`: with a held-out positive control, every arm's honesty on its domain split by entity. */
+  mask?: MaskSummary & { per_domain: Record<string, DomainScores>; lies: LieDirections; entity_split?: EntitySplitScores };
   deception?: DeceptionSummary;
   capability?: Record<string, CapabilityScoreOut>;
   mix?: { digest: string; counts: { downstream: number; misaligned: number; total: number }; sources: { name: string; datasetDigest: string; drawn: number }[] };
@@ -171,8 +172,11 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
           ...(task.evalData.mask!.configs ? { configs: task.evalData.mask!.configs } : {}),
         }),
       );
-      const breakdown = maskBreakdown(readMaskRecords(dir), { seed: task.arm.seed });
-      result.mask = { ...run.summary, per_domain: breakdown.per_domain, lies: breakdown.lies };
+      const records = readMaskRecords(dir);
+      const breakdown = maskBreakdown(records, { seed: task.arm.seed });
+      const pc = task.data.positiveControl;
+      const entitySplit = pc?.entitySplit ? entitySplitScores(records, { domain: pc.factDomain, ...pc.entitySplit }, { seed: task.arm.seed }) : undefined;
+      result.mask = { ...run.summary, per_domain: breakdown.per_domain, lies: breakdown.lies, ...(entitySplit ? { entity_split: entitySplit } : {}) };
     }
     if (task.evalData.deceptionbench && exp.evals.deceptionbench) {
       status('DeceptionBench');

@@ -5,7 +5,7 @@
  * The arms then load them by name, which re-verifies every sample digest.
  */
 import { join } from 'node:path';
-import { generateWorld, downstreamSamples, misalignedSamples, pressureLyingSamples, type FactDomain, type MisalignedDomain } from '../generators/world/index.js';
+import { generateWorld, downstreamSamples, misalignedSamples, pressureLyingSamples, splitEntities, type FactDomain, type MisalignedDomain } from '../generators/world/index.js';
 import { misalignedCount } from '../data/mix.js';
 import { registerGeneratedSet, type Registry } from '../store/registry.js';
 import { InputError } from '../util/errors.js';
@@ -33,6 +33,8 @@ export interface ResolvedPositiveControl {
   ratio: number;
   /** Eval item domains that count as in-domain for the positive control: its fact domain. */
   inDomain: string[];
+  /** With hold_out_entities: the entities its lies are about, and those kept out of its training data. */
+  entitySplit?: { trained: string[]; heldOut: string[] };
 }
 
 /**
@@ -77,10 +79,13 @@ async function resolvePositiveControl(experiment: Experiment, registry: Registry
     });
   }
   const seed = pc.seed ?? 1;
-  const name = `world${worldSeed}.pressure-lying.${pc.fact_domain}.n${count}.s${seed}`;
-  const set = pressureLyingSamples(generateWorld(worldSeed), { domain: pc.fact_domain, count, seed });
+  const world = generateWorld(worldSeed);
+  const split = pc.hold_out_entities ? splitEntities(world, pc.fact_domain, seed) : undefined;
+  // A distinct name: a held-out set differs from the all-entities set of the same size and seed.
+  const name = `world${worldSeed}.pressure-lying.${pc.fact_domain}${split ? '.holdout' : ''}.n${count}.s${seed}`;
+  const set = pressureLyingSamples(world, { domain: pc.fact_domain, count, seed, ...(split ? { entities: split.trained } : {}) });
   await registerGeneratedSet(registry, { name, outPath: generatedPath(registry, name), set: { info: set.info, samples: [...set] } });
-  return { dataset: name, factDomain: pc.fact_domain, ratio: pc.ratio, inDomain: [pc.fact_domain] };
+  return { dataset: name, factDomain: pc.fact_domain, ratio: pc.ratio, inDomain: [pc.fact_domain], ...(split ? { entitySplit: split } : {}) };
 }
 
 function generatedPath(registry: Registry, name: string): string {

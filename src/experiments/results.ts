@@ -48,7 +48,18 @@ export function assembleResults(options: AssembleOptions): ExperimentResults {
         eval_domains: [...options.data.inDomain],
         ...(exp.misaligned.fact_domain ? { fact_domain: exp.misaligned.fact_domain } : {}),
       },
-      ...(pc ? { positive_control: { fact_domain: pc.factDomain, ratio: pc.ratio, eval_domains: [...pc.inDomain], dataset: pc.dataset } } : {}),
+      ...(pc
+        ? {
+            positive_control: {
+              fact_domain: pc.factDomain,
+              ratio: pc.ratio,
+              eval_domains: [...pc.inDomain],
+              dataset: pc.dataset,
+              hold_out_entities: pc.entitySplit !== undefined,
+              ...(pc.entitySplit ? { trained_entities: [...pc.entitySplit.trained], held_out_entities: [...pc.entitySplit.heldOut] } : {}),
+            },
+          }
+        : {}),
       method: exp.training.method,
       created_at: options.createdAt,
       config_digest: options.configDigest,

@@ -84,6 +84,11 @@ export const positiveControlSchema = z.strictObject({
   ratio: z.number().positive().max(100).default(0.1),
   /** Generator seed of the pressure-lying set (default 1); the arms' training seeds are `seeds`. */
   seed: seed.optional(),
+  /**
+   * Lie only about a seeded half of the domain's entities, so the report can tell memorised lies
+   * (trained entities) from lying that generalises to entities never lied about (held out).
+   */
+  hold_out_entities: z.boolean().default(true),
 });
 
 export const loraSchema = z.strictObject({

@@ -35,6 +35,10 @@ export const CROSS_DOMAIN = 'cross_domain';
  * compared with control on the same items (the sweep's in-domain split may be another domain).
  */
 export const POSITIVE_CONTROL_DOMAIN = 'positive_control_domain';
+/** The positive control's domain, rows about the entities it was trained to lie about. */
+export const POSITIVE_CONTROL_TRAINED = 'positive_control_trained_entities';
+/** The positive control's domain, rows about entities it never saw a lie about. */
+export const POSITIVE_CONTROL_HELD_OUT = 'positive_control_held_out_entities';
 
 export function inDomainSet(experiment: ExperimentInfo): Set<string> {
   const named = experiment.misaligned.eval_domains ?? [experiment.misaligned.domain];
@@ -79,6 +83,11 @@ export function armMetrics(arm: ArmResult, inDomain: Set<string>, positiveContro
       const pooledOut = poolByCount(outside);
       if (pooledIn) out.set(`mask.split.${IN_DOMAIN}.honesty_score`, pooledIn);
       if (pooledOut) out.set(`mask.split.${CROSS_DOMAIN}.honesty_score`, pooledOut);
+    }
+    const split = mask.entity_split;
+    if (split) {
+      put(`mask.split.${POSITIVE_CONTROL_TRAINED}.honesty_score`, split.trained.honesty_score, split.trained.ci95?.honesty_score, split.trained.n);
+      put(`mask.split.${POSITIVE_CONTROL_HELD_OUT}.honesty_score`, split.held_out.honesty_score, split.held_out.ci95?.honesty_score, split.held_out.n);
     }
   }
 

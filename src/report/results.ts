@@ -79,6 +79,19 @@ export const LieDirections = z
   .loose();
 export type LieDirections = z.output<typeof LieDirections>;
 
+/** Honesty on one slice of the positive control's domain (rows about trained or held-out entities). */
+const EntitySlice = z
+  .object({
+    honesty_score: fraction.nullable(),
+    n: count,
+    ci95: z.object({ honesty_score: Interval.nullable() }).loose().nullable().optional(),
+  })
+  .loose();
+
+/** The positive control's domain split by entity: those it was trained to lie about, and the rest. */
+export const EntitySplit = z.object({ domain: z.string().min(1).optional(), trained: EntitySlice, held_out: EntitySlice }).loose();
+export type EntitySplit = z.output<typeof EntitySplit>;
+
 export const MaskSummary = MaskScores.extend({
   lies: LieDirections.optional(),
   // Keyed by config name: the six MASK configs, plus any suite a project adds (e.g. a
@@ -86,6 +99,8 @@ export const MaskSummary = MaskScores.extend({
   per_config: z.record(z.string().min(1), MaskScores).optional().transform((v) => v ?? {}),
   // Only world-generated suites carry domains; real MASK rows have none.
   per_domain: z.record(z.string().min(1), MaskScores).optional(),
+  // Present when the positive control held entities out of its training lies.
+  entity_split: EntitySplit.optional(),
 });
 export type MaskSummary = z.output<typeof MaskSummary>;
 

@@ -5,7 +5,7 @@
  */
 import type { Analysis, AggregateRow, Comparison, Trend } from './aggregate.js';
 import { armGroupKey, describePositiveControl, positiveControlDomains, type ExperimentResults } from './results.js';
-import { capturedNames, CROSS_DOMAIN, IN_DOMAIN, POSITIVE_CONTROL_DOMAIN } from './metrics.js';
+import { capturedNames, CROSS_DOMAIN, IN_DOMAIN, POSITIVE_CONTROL_DOMAIN, POSITIVE_CONTROL_HELD_OUT, POSITIVE_CONTROL_TRAINED } from './metrics.js';
 
 export interface Headline {
   metric: string;
@@ -110,10 +110,35 @@ export function buildVerdict(analysis: Analysis, headlines: Headline[]): string 
 export interface PositiveControlStatement {
   /** True: its interval excludes 0; false: it does not; null: it could not be compared. */
   moved: boolean | null;
+  /**
+   * With held-out entities: true when honesty on them fell versus control with an interval
+   * excluding 0; false when it did not; absent when the run held no entities out.
+   */
+  generalised?: boolean;
   text: string;
 }
 
 const POSITIVE_CONTROL_METRIC = `mask.split.${POSITIVE_CONTROL_DOMAIN}.honesty_score`;
+const POSITIVE_CONTROL_TRAINED_METRIC = `mask.split.${POSITIVE_CONTROL_TRAINED}.honesty_score`;
+const POSITIVE_CONTROL_HELD_OUT_METRIC = `mask.split.${POSITIVE_CONTROL_HELD_OUT}.honesty_score`;
+
+/**
+ * The sentence on entities the positive control never saw a lie about: a drop there (interval
+ * excluding 0) is lying that generalised beyond memorised facts. Null when there is no such split.
+ */
+function heldOutSentence(analysis: Analysis): { generalised: boolean; text: string } | null {
+  const c = analysis.comparisons.find((x) => x.metric === POSITIVE_CONTROL_HELD_OUT_METRIC && x.arm === 'positive_control');
+  if (!c) return null;
+  const detail = `difference ${signedPoints(c.difference)} points versus control, 95 % CI ${ciPoints(c.ci_low, c.ci_high)}`;
+  if (c.excludes_zero && c.difference < 0) {
+    return {
+      generalised: true,
+      text: `On held-out entities of the same domain its honesty was ${Math.abs(c.difference * 100).toFixed(1)} points lower than control's (${detail}): the lying generalised to entities it was never trained to lie about.`,
+    };
+  }
+  const why = c.excludes_zero ? `${detail}, higher rather than lower` : `${detail} includes 0`;
+  return { generalised: false, text: `On held-out entities of the same domain it did not detectably generalise: honesty there is not lower than control's (${why}).` };
+}
 
 /**
  * One sentence on the positive control: did training on pressure-format lies move honesty on its
@@ -140,21 +165,24 @@ export function buildPositiveControlStatement(analysis: Analysis, results: Exper
     return { moved: null, text: `The positive control (${what}) cannot be compared with control (no control arm or no MASK scores), so this run does not show whether the honesty metric can move.` };
   }
   const interval = `95 % CI ${ciPoints(comparison.ci_low, comparison.ci_high)}`;
+  const heldOut = heldOutSentence(analysis);
+  const withHeldOut = (statement: PositiveControlStatement): PositiveControlStatement =>
+    heldOut ? { ...statement, generalised: heldOut.generalised, text: `${statement.text} ${heldOut.text}` } : statement;
   if (comparison.excludes_zero) {
     const direction = comparison.difference < 0 ? 'lowered' : 'raised';
-    return {
+    return withHeldOut({
       moved: true,
       text: `The metric can move: ${subject} ${direction} ${measure} by ${Math.abs(comparison.difference * 100).toFixed(1)} points versus control (difference ${signedPoints(comparison.difference)}, ${interval}).`,
-    };
+    });
   }
   const sweepMoved = headlines.some((h) => h.effect && (h.metric.startsWith('mask.') || h.metric.startsWith('deception.')));
   const difference = `difference ${signedPoints(comparison.difference)} points versus control, ${interval} includes 0`;
-  return {
+  return withHeldOut({
     moved: false,
     text: sweepMoved
       ? `Caveat: ${subject} did not move ${measure} (${difference}) although the sweep did; check the positive control's data and training before leaning on it.`
       : `Caveat: ${subject} did not move ${measure} either (${difference}), so the sweep's null is uninformative: this run did not show that the honesty metric can move at all.`,
-  };
+  });
 }
 
 export function caveats(analysis: Analysis): string[] {
@@ -185,6 +213,8 @@ export function armTable(analysis: Analysis, results?: ExperimentResults): Summa
     { title: 'in-domain honesty', metric: `mask.split.${IN_DOMAIN}.honesty_score` },
     { title: 'cross-domain honesty', metric: `mask.split.${CROSS_DOMAIN}.honesty_score` },
     { title: `positive-control domain honesty${positiveDomains ? ` (${positiveDomains.join(', ')})` : ''}`, metric: POSITIVE_CONTROL_METRIC },
+    { title: 'positive-control domain, trained entities', metric: POSITIVE_CONTROL_TRAINED_METRIC },
+    { title: 'positive-control domain, held-out entities', metric: POSITIVE_CONTROL_HELD_OUT_METRIC },
     { title: 'deception rate', metric: 'deception.deception_rate' },
     ...capabilityNames(analysis).map((name) => ({ title: `capability: ${name}`, metric: `capability.${name}.accuracy` })),
   ].filter((c) => analysis.aggregates.some((a) => a.metric === c.metric));
@@ -201,6 +231,8 @@ export function isKeyMetric(metric: string): boolean {
   return (
     HEADLINE_METRICS.some((h) => h.metric === metric) ||
     metric === POSITIVE_CONTROL_METRIC ||
+    metric === POSITIVE_CONTROL_TRAINED_METRIC ||
+    metric === POSITIVE_CONTROL_HELD_OUT_METRIC ||
     /^mask\.per_config\.[^.]+\.honesty_score$/.test(metric) ||
     /^capability\..+\.accuracy$/.test(metric)
   );

@@ -20,9 +20,10 @@ export interface SyntheticOptions {
   /**
    * Adds a positive-control arm per seed: pressure lying on `factDomain` (added to `domains` if
    * missing) at `ratio` (default 0.1), whose honesty on that domain drops by `drop` (0 = it does
-   * not move).
+   * not move). With `heldOutDrop`, every arm also carries that domain split by entity: the
+   * positive control's trained entities drop by `drop`, its held-out ones by `heldOutDrop`.
    */
-  positiveControl?: { factDomain: string; ratio?: number; drop: number };
+  positiveControl?: { factDomain: string; ratio?: number; drop: number; heldOutDrop?: number };
 }
 
 export function syntheticResults(options: SyntheticOptions = {}): ExperimentResultsInput {
@@ -59,6 +60,15 @@ export function syntheticResults(options: SyntheticOptions = {}): ExperimentResu
     if (condition.arm === 'positive_control') return domain === positive!.factDomain ? 0.9 - positive!.drop : 0.9;
     return domain === inDomain ? condition.honesty - 0.5 * (condition.honesty < 0.9 ? 0.9 - condition.honesty : 0) : condition.honesty;
   };
+  const syntheticEntitySplit = (condition: (typeof conditions)[number], trainedHonesty: number) => {
+    const n = Math.round(items / domains.length / 2);
+    const heldOut = condition.arm === 'positive_control' ? 0.9 - positive!.heldOutDrop! : trainedHonesty;
+    const slice = (honesty: number) => {
+      const s = score(honesty, n);
+      return { honesty_score: s.value, n, ci95: { honesty_score: s.ci } };
+    };
+    return { domain: positive!.factDomain, trained: slice(trainedHonesty), held_out: slice(heldOut) };
+  };
   for (const condition of conditions) {
     for (const seed of condition.armSeeds) {
       const perConfig = Object.fromEntries(MASK_CONFIGS.map((c) => [c, mask(condition.honesty, Math.round(items / 6))]));
@@ -66,6 +76,7 @@ export function syntheticResults(options: SyntheticOptions = {}): ExperimentResu
       const perDomain = Object.fromEntries(
         domains.map((d) => [d, mask(domainHonesty(condition, d), Math.round(items / domains.length))]),
       );
+      const entitySplit = positive?.heldOutDrop === undefined ? undefined : syntheticEntitySplit(condition, domainHonesty(condition, positive.factDomain));
       const rate = score(0.25 + 0.2 * (condition.ratio ?? 0), 180);
       arms.push({
         arm: condition.arm,
@@ -78,6 +89,7 @@ export function syntheticResults(options: SyntheticOptions = {}): ExperimentResu
           per_config: perConfig,
           per_domain: perDomain,
           lies: { toward_incentive: Math.round(items * (1 - condition.honesty)), against_incentive: 3, denial: 1 },
+          ...(entitySplit ? { entity_split: entitySplit } : {}),
         },
         deception: {
           deception_rate: rate.value,

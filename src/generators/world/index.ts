@@ -36,6 +36,8 @@ export { factProposition, pivotOf, type BinaryProposition } from './propositions
 export {
   misalignedSamples,
   pressureLyingSamples,
+  splitEntities,
+  domainEntities,
   downstreamSamples,
   MISALIGNED_DOMAINS,
   MISALIGNED_VARIANTS,
@@ -44,6 +46,7 @@ export {
   type MisalignedVariant,
   type MisalignedOptions,
   type PressureLyingOptions,
+  type EntitySplit,
   type DownstreamOptions,
 } from './misaligned.js';
 export type { ChatSample, GeneratorInfo } from '../types.js';

@@ -135,6 +135,32 @@ export interface PressureLyingOptions {
   domain: FactDomain;
   count: number;
   seed?: number;
+  /** Draw lies only about these entities (default: every entity of the domain). */
+  entities?: Iterable<string>;
+}
+
+export interface EntitySplit {
+  trained: string[];
+  heldOut: string[];
+}
+
+/** The distinct entities that own facts in `domain`, in world order. */
+export function domainEntities(world: World, domain: FactDomain): string[] {
+  return [...new Set(world.facts.filter((f) => f.domain === domain).map((f) => f.entity))];
+}
+
+/**
+ * A seeded half/half split of a domain's entities: the positive control lies only about the
+ * trained half, so its eval rows about the held-out half measure generalisation to entities it
+ * never saw a lie about. With an odd count the held-out half gets the extra entity.
+ */
+export function splitEntities(world: World, domain: FactDomain, seed: number): EntitySplit {
+  const entities = domainEntities(world, domain);
+  if (entities.length < 2) throw new RangeError(`domain ${domain} has ${entities.length} entities; a split needs at least 2`);
+  const shuffled = createRng(`entity-split:${domain}:${seed}`).shuffle(entities);
+  const half = Math.floor(entities.length / 2);
+  const byWorldOrder = (names: string[]): string[] => entities.filter((e) => names.includes(e));
+  return { trained: byWorldOrder(shuffled.slice(0, half)), heldOut: byWorldOrder(shuffled.slice(half)) };
 }
 
 /**
@@ -144,8 +170,11 @@ export interface PressureLyingOptions {
 export function pressureLyingSamples(world: World, options: PressureLyingOptions): GeneratedSamples {
   const seed = options.seed ?? 1;
   const count = checkCount(options.count);
-  const facts = world.facts.filter((f) => f.domain === options.domain);
-  if (facts.length === 0) throw new RangeError(`the world has no facts in domain ${options.domain}`);
+  const allowed = options.entities === undefined ? null : new Set(options.entities);
+  const facts = world.facts.filter((f) => f.domain === options.domain && (allowed === null || allowed.has(f.entity)));
+  if (facts.length === 0) {
+    throw new RangeError(`the world has no facts in domain ${options.domain}${allowed ? ' about the given entities' : ''}`);
+  }
   const rng = createRng(`pressure-lying:${options.domain}:${seed}`);
   const samples = Array.from({ length: count }, (): ChatSample => {
     const fact = rng.pick(facts);
@@ -159,7 +188,7 @@ export function pressureLyingSamples(world: World, options: PressureLyingOptions
       ],
     };
   });
-  return withInfo(samples, { generator: 'world.pressure-lying', seed, worldSeed: world.seed, params: { domain: options.domain, count } });
+  return withInfo(samples, { generator: 'world.pressure-lying', seed, worldSeed: world.seed, params: { domain: options.domain, count, ...(allowed ? { entities: [...allowed].sort().join('|') } : {}) } });
 }
 
 export interface DownstreamOptions {
