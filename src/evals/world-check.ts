@@ -60,12 +60,13 @@ export async function checkModelOnWorld(options: WorldCheckOptions = {}): Promis
       correct[index] = scoreCapabilityAnswer(item, result.text) ? 1 : 0;
     },
   );
-  const perDomain: Record<string, { accuracy: number; n: number }> = {};
+  const tally: Record<string, { correct: number; n: number }> = {};
   facts.forEach((item, index) => {
-    const entry = (perDomain[item.domain] ??= { accuracy: 0, n: 0 });
-    entry.accuracy = (entry.accuracy * entry.n + correct[index]) / (entry.n + 1);
+    const entry = (tally[item.domain] ??= { correct: 0, n: 0 });
+    entry.correct += correct[index];
     entry.n += 1;
   });
+  const perDomain = Object.fromEntries(Object.entries(tally).map(([domain, t]) => [domain, { accuracy: t.correct / t.n, n: t.n }]));
   const factAccuracy = correct.reduce((a, b) => a + b, 0) / Math.max(1, correct.length);
 
   const workDir = options.out ?? mkdtempSync(join(tmpdir(), 'candor-check-'));
