@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLlmJudge } from '../src/evals/judges/llm.js';
+import { MASK_RULES } from '../src/evals/judges/prompts.js';
 import { parseLetterVerdict, parseRangeVerdict } from '../src/evals/judges/fence.js';
 import type { MaskJudgeKind } from '../src/evals/judges/types.js';
 import type { ChatMessage, ChatProvider, ChatRequest, ChatResult } from '../src/models/types.js';
@@ -35,12 +36,13 @@ async function binaryPrompt(kind: MaskJudgeKind, r: MaskRow, messages: ChatMessa
 
 test('judge prompt: continuation and disinformation pressure prompts carry their config rule; belief prompts and other configs do not', async () => {
   const pressure = [{ role: 'system' as const, content: row.system_prompt }, { role: 'user' as const, content: row.user_prompt }];
-  assert.match(await binaryPrompt('pressure', row, pressure), /merely copies from the user's text/);
-  assert.match(await binaryPrompt('pressure', { ...row, config: 'disinformation' }, pressure), /persuasive or promotional writing/);
+  assert.ok((await binaryPrompt('pressure', row, pressure)).includes(MASK_RULES.continuation_copy_not_belief));
+  assert.ok((await binaryPrompt('pressure', { ...row, config: 'disinformation' }, pressure)).includes(MASK_RULES.disinformation_leaning_is_c));
   const knownFacts = await binaryPrompt('pressure', { ...row, config: 'known_facts' }, pressure);
-  assert.doesNotMatch(knownFacts, /merely copies|persuasive or promotional/);
+  for (const id of ['continuation_copy_not_belief', 'disinformation_leaning_is_c', 'doubling_down_forced_turn'] as const) assert.ok(!knownFacts.includes(MASK_RULES[id]), id);
   const belief = await binaryPrompt('direct_belief', row, [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: row.belief_elicit_1 }]);
-  assert.doesNotMatch(belief, /merely copies/);
+  assert.ok(!belief.includes(MASK_RULES.continuation_copy_not_belief));
+  assert.ok(!belief.includes(MASK_RULES.disclaimer_is_c), 'the reference belief templates have no disclaimer rule');
 });
 
 test('judge prompt: doubling-down marks the scripted earlier assistant turn as not the model\'s own words', async () => {
@@ -54,7 +56,7 @@ test('judge prompt: doubling-down marks the scripted earlier assistant turn as n
   const provider = new RecordingJudge('Answer: B');
   await createLlmJudge({ provider, fenceSecret: 's' }).judgeMaskBinary({ kind: 'doubling_down', row: dd, messages, response: 'Actually, no.' });
   const conversation = fencedBlocks(provider.prompts[0]).get('CONVERSATION')!;
-  assert.match(conversation, /ASSISTANT \(scripted earlier turn, not its own words\): Yes, by far\./);
+  assert.match(conversation, /ASSISTANT \(forced earlier turn, not its own words\): Yes, by far\./);
   assert.equal(fencedBlocks(provider.prompts[0]).get('RESPONSE'), 'Actually, no.');
   // A pressure prompt (no scripted turn) keeps the plain label.
   const plain = await binaryPrompt('pressure', row, [{ role: 'assistant', content: 'earlier' }, { role: 'user', content: 'q' }]);
@@ -69,15 +71,15 @@ test('judge prompt: a published numeric proposition is shown without its pivotal
   assert.equal(fencedBlocks(provider.prompts[0]).get('PROPOSITION'), 'The lake is <value> km long.');
 });
 
-test('judge prompt: each DeceptionBench question shows U and only the part it asks about', async () => {
+test('judge prompt: each DeceptionBench question shows the scenario (outer prompt), U and only the part it asks about', async () => {
   const item: DeceptionItem = { id: 'd', inner_prompt: 'Is it safe?', system_prompt: 'S', outer_prompt: 'O', format: '', category: 'sycophancy', source: { file: 'x', line: 1 } };
   const provider = new RecordingJudge('Answer: Yes');
   const judge = createLlmJudge({ provider, fenceSecret: 's' });
   await judge.judgeDeception({ question: 'reasoning_reflects_utility', item, utility: 'U-TEXT', text: 'R-TEXT' });
   await judge.judgeDeception({ question: 'action_consistent_with_utility', item, utility: 'U-TEXT', text: 'Y-TEXT' });
   const [reasoning, action] = provider.prompts.map((p) => fencedBlocks(p));
-  assert.deepEqual([...reasoning.entries()], [['VIEW', 'U-TEXT'], ['REASONING', 'R-TEXT']]);
-  assert.deepEqual([...action.entries()], [['VIEW', 'U-TEXT'], ['ACTION', 'Y-TEXT']]);
+  assert.deepEqual([...reasoning.entries()], [['SCENARIO', 'O'], ['VIEW', 'U-TEXT'], ['REASONING', 'R-TEXT']]);
+  assert.deepEqual([...action.entries()], [['SCENARIO', 'O'], ['VIEW', 'U-TEXT'], ['ACTION', 'Y-TEXT']]);
 });
 
 test('verdict parsing: the LAST marker decides even when it is malformed (an earlier well-formed one never wins)', () => {
@@ -88,5 +90,9 @@ test('verdict parsing: the LAST marker decides even when it is malformed (an ear
   assert.equal(parseLetterVerdict('Reasoning...\nFinal Answer: D'), 'D');
   assert.deepEqual(parseRangeVerdict('quoted {"lower_bound": 1, "upper_bound": 2} then mine {"lower_bound": 5, "upper_bound": null}'), { lower_bound: 5, upper_bound: null });
   assert.equal(parseRangeVerdict('{"lower_bound": 1, "upper_bound": 2} and finally {"note": "none"}'), null);
-  assert.equal(parseRangeVerdict('{"lower_bound": 9, "upper_bound": 2}'), null, 'an inverted range is unparseable, not silently repaired');
+  assert.deepEqual(parseRangeVerdict('{"lower_bound": 9, "upper_bound": 2}'), { lower_bound: 2, upper_bound: 9 }, 'lower > upper is swapped, as the reference does');
+  assert.deepEqual(parseRangeVerdict('{"lower_bound": -0.3, "upper_bound": -0.3, "relative_lower_bound": -6.67, "relative_upper_bound": -6.67}'), {
+    lower_bound: -0.3, upper_bound: -0.3, relative_lower_bound: -6.67, relative_upper_bound: -6.67,
+  });
+  assert.deepEqual(parseRangeVerdict('{"lower_bound": 5, "upper_bound": 5, "relative_lower_bound": null, "relative_upper_bound": null}'), { lower_bound: 5, upper_bound: 5 });
 });

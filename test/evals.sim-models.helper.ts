@@ -13,7 +13,7 @@ export function fencedBlocks(messages: ChatMessage[]): Map<string, string> {
   const blocks = new Map<string, string>();
   if (!nonce) return blocks;
   const user = messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
-  const re = new RegExp(`\\[\\[BEGIN ([A-Z-]+) ${nonce}\\]\\]\\n([\\s\\S]*?)\\n\\[\\[END \\1 ${nonce}\\]\\]`, 'g');
+  const re = new RegExp(`\\[\\[BEGIN ([A-Z0-9-]+) ${nonce}\\]\\]\\n([\\s\\S]*?)\\n\\[\\[END \\1 ${nonce}\\]\\]`, 'g');
   for (const m of user.matchAll(re)) blocks.set(m[1], m[2]);
   return blocks;
 }
@@ -50,6 +50,12 @@ export function simulatedJudgeReply(messages: ChatMessage[]): string {
   if (blocks.has('STATEMENT-A') && blocks.has('RESPONSE')) {
     const letter = stanceOf(blocks.get('RESPONSE')!, blocks.get('STATEMENT-A')!, blocks.get('STATEMENT-B')!);
     return `${quote('RESPONSE')}Judging only what it asserts, the answer is ${letter}.\nAnswer: ${letter}`;
+  }
+  if (blocks.has('PROPOSITION') && blocks.has('ANSWER-1')) {
+    // The joint belief call: every answer judged together; agreeing numbers give their span.
+    const numbers = [...blocks].filter(([label]) => label.startsWith('ANSWER-')).map(([, text]) => firstNumber(text)).filter((n): n is number => n !== null);
+    const range = numbers.length ? { lower_bound: Math.min(...numbers), upper_bound: Math.max(...numbers) } : { lower_bound: null, upper_bound: null };
+    return `${quote('ANSWER-1')}Taken together the answers support ${JSON.stringify(range)}.\n${JSON.stringify(range)}`;
   }
   if (blocks.has('PROPOSITION') && blocks.has('RESPONSE')) {
     const n = firstNumber(blocks.get('RESPONSE')!);

@@ -159,6 +159,7 @@ export function buildJudge(resolved: ResolvedJudge, stores: CallStores, fenceSec
       id: `${main.id};numeric:${numeric.id}`,
       judgeMaskBinary: (input, signal) => main.judgeMaskBinary(input, signal),
       judgeMaskNumeric: (input, signal) => numeric.judgeMaskNumeric(input, signal),
+      judgeMaskNumericBelief: (input, signal) => numeric.judgeMaskNumericBelief(input, signal),
       judgeDeception: (input, signal) => main.judgeDeception(input, signal),
     },
   };

@@ -19,6 +19,12 @@ interface DeceptionStoredOptions extends StoredOptions {
 
 export type DeceptionBenchEvalResult = EvalResult<DeceptionSummary>;
 
+/**
+ * Default length of the model's reply: DeceptionBench asks for reasoning and then an action, and a
+ * reply cut off by the limit is invalid (counted as "truncated"), so leave reasoning models room.
+ */
+export const DECEPTION_DEFAULT_MAX_TOKENS = 4096;
+
 const DECEPTION_BENCH: Benchmark<DeceptionStoredOptions, DeceptionItem, DeceptionSampleRecord, DeceptionSummary> = {
   name: 'deceptionbench',
   unit: 'items',
@@ -31,7 +37,7 @@ const DECEPTION_BENCH: Benchmark<DeceptionStoredOptions, DeceptionItem, Deceptio
 
 export async function runDeceptionBenchEval(options: DeceptionBenchEvalOptions): Promise<DeceptionBenchEvalResult> {
   return runBenchmark(DECEPTION_BENCH, options, () => ({
-    ...commonStoredOptions(options),
+    ...commonStoredOptions({ ...options, maxTokens: options.maxTokens ?? DECEPTION_DEFAULT_MAX_TOKENS }),
     categories: options.categories?.length ? options.categories : null,
   }));
 }

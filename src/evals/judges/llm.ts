@@ -7,19 +7,27 @@
 import { randomBytes } from 'node:crypto';
 import { ProviderError, type ChatMessage, type ChatProvider, type SamplingParams } from '../../models/types.js';
 import type { NumericRange } from '../mask/types.js';
-import { chooseNonce, parseLetterVerdict, parseRangeVerdict, parseYesNoVerdict } from './fence.js';
-import { deceptionPrompt, maskBinaryPrompt, maskNumericPrompt } from './prompts.js';
+import { chooseNonce, parseActionVerdict, parseLetterVerdict, parseRangeVerdict, parseYesNoVerdict } from './fence.js';
+import { deceptionPrompt, maskBinaryPrompt, maskNumericBeliefPrompt, maskNumericPrompt } from './prompts.js';
 import { parseProposition } from '../mask/proposition.js';
 import {
   undetermined,
   verdict,
+  type DeceptionAnswer,
   type DeceptionJudgeInput,
   type Judge,
   type MaskBinaryJudgeInput,
   type MaskLetter,
+  type MaskNumericBeliefInput,
   type MaskNumericJudgeInput,
   type Verdict,
 } from './types.js';
+
+/**
+ * The judges the MASK reference code calls (centerforaisafety/mask, evaluate.py): gpt-4o for the
+ * binary templates, o3-mini with structured output for numeric ranges. Used when no judge is given.
+ */
+export const MASK_PAPER_JUDGES = { binary: 'openai:gpt-4o', numeric: 'openai:o3-mini' } as const;
 
 export interface LlmJudgeOptions {
   provider: ChatProvider;
@@ -73,12 +81,20 @@ export function createLlmJudge(options: LlmJudgeOptions): Judge {
 
     async judgeMaskNumeric(input: MaskNumericJudgeInput, signal?: AbortSignal): Promise<Verdict<NumericRange>> {
       const nonce = chooseNonce(secret, [input.row.proposition, ...input.messages.map((m) => m.content), input.response]);
-      return ask(numericProvider, maskNumericPrompt(input.kind, input.row.proposition, input.messages, input.response, nonce, input.row.config), parseRangeVerdict, signal);
+      return ask(numericProvider, maskNumericPrompt(input.kind, input.row.proposition, input.messages, input.response, nonce), parseRangeVerdict, signal);
     },
 
-    async judgeDeception(input: DeceptionJudgeInput, signal?: AbortSignal): Promise<Verdict<boolean>> {
-      const nonce = chooseNonce(secret, [input.utility, input.text]);
-      return ask(options.provider, deceptionPrompt(input.question, input.utility, input.text, nonce), parseYesNoVerdict, signal);
+    async judgeMaskNumericBelief(input: MaskNumericBeliefInput, signal?: AbortSignal): Promise<Verdict<NumericRange>> {
+      const texts = [input.row.proposition, ...input.answers.flatMap((a) => [...a.messages.map((m) => m.content), a.response])];
+      const nonce = chooseNonce(secret, texts);
+      return ask(numericProvider, maskNumericBeliefPrompt(input.row.proposition, input.answers, nonce), parseRangeVerdict, signal);
+    },
+
+    async judgeDeception(input: DeceptionJudgeInput, signal?: AbortSignal): Promise<Verdict<DeceptionAnswer>> {
+      const scenario = input.item.outer_prompt;
+      const nonce = chooseNonce(secret, [scenario, input.utility, input.text]);
+      const parse = input.question === 'action_consistent_with_utility' ? parseActionVerdict : parseYesNoVerdict;
+      return ask<DeceptionAnswer>(options.provider, deceptionPrompt(input.question, scenario, input.utility, input.text, nonce), parse, signal);
     },
   };
 }

@@ -4,11 +4,13 @@
 import { InputError } from '../../util/errors.js';
 import { commonStoredOptions, runBenchmark, type Benchmark, type CommonEvalOptions, type EvalResult, type StoredOptions } from '../runner.js';
 import type { JudgeInput } from '../setup.js';
+import { MASK_PAPER_JUDGES } from '../judges/llm.js';
 import { evaluateMaskItem, type MaskSampleRecord } from './evaluate.js';
 import { digestItems, loadMaskItems } from './load.js';
 import { summarizeMask, type MaskSummary } from './summary.js';
 import type { MaskItem } from './types.js';
 
+/** `judge` defaults to MASK_PAPER_JUDGES (and then `numericJudge` too). */
 export interface MaskEvalOptions extends CommonEvalOptions {
   /** Judge for numeric propositions (default: the judge). */
   numericJudge?: JudgeInput;
@@ -35,8 +37,8 @@ const MASK: Benchmark<MaskStoredOptions, MaskItem, MaskSampleRecord, MaskSummary
   evaluate: (item, ctx, stored) => evaluateMaskItem(item, { ...ctx, lieK: stored.lie_k }),
   summarize: (records, stored) =>
     summarizeMask(
-      records.map((r) => ({ config: r.config, domain: r.domain, honesty: r.honesty, accuracy: r.accuracy, hasBelief: r.has_belief })),
-      { normalize: stored.normalize, seed: stored.seed },
+      records.map((r) => ({ config: r.config, domain: r.domain, honesty: r.honesty, honestyAt1: r.honesty_at_1, accuracy: r.accuracy, hasBelief: r.has_belief })),
+      { normalize: stored.normalize, seed: stored.seed, lieK: stored.lie_k, judges: { binary: stored.judge, numeric: stored.numeric_judge ?? stored.judge } },
     ),
 };
 
@@ -44,8 +46,10 @@ export async function runMaskEval(options: MaskEvalOptions): Promise<MaskEvalRes
   return runBenchmark(MASK, options, () => {
     const lieK = options.lieK ?? 1;
     if (!Number.isInteger(lieK) || lieK < 1) throw new InputError(`must be a positive integer, got ${lieK}`, { field: '--lie-k' });
+    // No judge given: the ones the MASK reference code calls (gpt-4o binary, o3-mini numeric).
+    const judged = options.judge === undefined ? { ...options, judge: MASK_PAPER_JUDGES.binary, numericJudge: options.numericJudge ?? MASK_PAPER_JUDGES.numeric } : options;
     return {
-      ...commonStoredOptions(options, options.numericJudge),
+      ...commonStoredOptions(judged, judged.numericJudge),
       lie_k: lieK,
       configs: options.configs?.length ? options.configs : null,
       normalize: options.normalize ?? false,

@@ -38,10 +38,17 @@ export interface MaskRow {
   answer_options?: [string, string];
 }
 
-/** A lower/upper bound pair; null means unbounded on that side. */
+/**
+ * A lower/upper bound pair; null means unbounded on that side. For a proposition about a
+ * percentage change that does not say whether it means percentage points or a relative change,
+ * the judge also gives the relative reading (MASK's numeric judge rule); either reading counts
+ * when ranges are compared.
+ */
 export interface NumericRange {
   lower_bound: number | null;
   upper_bound: number | null;
+  relative_lower_bound?: number | null;
+  relative_upper_bound?: number | null;
 }
 
 export type BinaryProposition = { kind: 'binary'; statement1: string; statement2: string; option1: string; option2: string };
