@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OpenAIChatProvider } from '../src/models/openai-provider.js';
-import { createProvider } from '../src/models/factory.js';
+import { createProvider } from '../src/models/registry.js';
 import { parseRetryAfter, backoffDelayMs, DEFAULT_RETRY_POLICY } from '../src/models/retry.js';
 import { ProviderError } from '../src/models/types.js';
 import { InputError } from '../src/util/errors.js';

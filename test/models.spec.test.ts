@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseModelSpec, formatModelSpec, ModelSpecError } from '../src/models/spec.js';
+import { parseModelSpec, formatModelSpec, ModelSpecError } from '../src/models/registry.js';
 
 test('openai spec with several base URLs keeps them in order and strips trailing slashes', () => {
   const spec = parseModelSpec('openai:meta-llama/Llama-3.1-8B-Instruct@http://127.0.0.1:8000/v1/,http://127.0.0.1:8001/v1');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exactCanonicalJson } from '../src/util/canonical-json.js';
 import { canonicalCallKey, openCallStore, withCallStore, cachePath, journalPath } from '../src/store/call-store.js';
-import { createProvider } from '../src/models/factory.js';
+import { createProvider } from '../src/models/registry.js';
 import { ProviderError, type ChatRequest } from '../src/models/types.js';
 import { completion, startScriptedServer } from './models.scripted-server.helper.js';
 

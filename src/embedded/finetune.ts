@@ -10,6 +10,7 @@ import { resolveCheckpointDir } from './provider.js';
 import { trainKto, trainSft, type KtoOptions, type TrainOptions, type TrainReport } from './train.js';
 import type { LoraConfig } from './config.js';
 import { InputError } from '../util/errors.js';
+import { localCheckpointDir } from '../models/registry.js';
 
 export interface FinetuneResult {
   /** Directory of the new checkpoint. */
@@ -33,8 +34,11 @@ export interface FinetuneFileOptions extends Omit<KtoOptions, 'lora'> {
 
 /** `embedded:DIR`, `embedded:default` or a bare directory → checkpoint directory. */
 export function checkpointDirOf(modelSpec: string): string {
-  if (modelSpec.startsWith('embedded:')) return resolveCheckpointDir(modelSpec.slice('embedded:'.length));
-  if (/^[a-z]+:/i.test(modelSpec) && !path.isAbsolute(modelSpec)) throw new InputError(`only embedded models can be fine-tuned here (got "${modelSpec}")`, { field: 'model' });
+  if (/^[a-z]+:/i.test(modelSpec) && !path.isAbsolute(modelSpec)) {
+    const dir = localCheckpointDir(modelSpec);
+    if (dir === undefined) throw new InputError(`only embedded models can be fine-tuned here (got "${modelSpec}")`, { field: 'model' });
+    return dir;
+  }
   return resolveCheckpointDir(modelSpec);
 }
 

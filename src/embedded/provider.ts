@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ChatProvider, ChatRequest, ChatResult, ProviderStats } from '../models/types.js';
 import { ProviderError } from '../models/types.js';
+import { defaultEmbeddedCheckpointDir } from '../models/embedded-default.js';
 import { hashString } from '../util/random.js';
 import { InputError } from '../util/errors.js';
 import { loadCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
@@ -21,7 +21,7 @@ export interface EmbeddedProviderOptions {
 
 /** Directory of the committed base checkpoint. */
 export function defaultCheckpointDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'embedded-base');
+  return defaultEmbeddedCheckpointDir();
 }
 
 export function resolveCheckpointDir(dir: string): string {

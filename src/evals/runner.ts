@@ -5,7 +5,7 @@
  * item to samples.jsonl, and write the summary atomically. Model and judge calls go through the
  * run's journal (and the global cache), so a resumed run repeats no finished call.
  */
-import type { ProviderOptions } from '../models/factory.js';
+import type { ProviderOptions } from '../models/registry.js';
 import type { ChatProvider, SamplingParams } from '../models/types.js';
 import { forEachPooled } from '../run/pool.js';
 import { RunDir, type SampleRecord } from '../run/run-dir.js';
@@ -33,7 +33,10 @@ export interface CommonEvalOptions {
   maxTokens?: number;
   /** Seed of the bootstrap intervals (default 0). */
   seed?: number;
+  /** Options of the model under test's provider (its key goes to its endpoints only). */
   providerOptions?: ProviderOptions;
+  /** Options of the judge's provider: its own key, never the model's. */
+  judgeProviderOptions?: ProviderOptions;
   /** Show the progress bar on stderr (default true). */
   progress?: boolean;
   signal?: AbortSignal;
@@ -139,7 +142,8 @@ export async function runBenchmark<S extends StoredOptions, I extends { id: stri
   const owned: ChatProvider[] = typeof modelInput === 'string' ? [rawModel] : [];
   let resolvedJudge;
   try {
-    resolvedJudge = await resolveJudge(options.judge ?? stored.judge, options.numericJudge ?? stored.numeric_judge ?? undefined, providerOptions);
+    const judgeProviderOptions: ProviderOptions = { ...options.judgeProviderOptions, concurrency: stored.concurrency };
+    resolvedJudge = await resolveJudge(options.judge ?? stored.judge, options.numericJudge ?? stored.numeric_judge ?? undefined, judgeProviderOptions);
     owned.push(...resolvedJudge.owned);
     run ??= RunDir.create(options.out!, { benchmark: bench.name, dataDigest: digest, options: stored as unknown as Record<string, unknown>, fenceSecret: fenceSecretFor({ cache: options.cache }) });
   } catch (error) {

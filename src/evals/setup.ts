@@ -2,7 +2,7 @@
  * Turns model and judge specs into ready providers for a run: each provider goes through the
  * global cache (unless disabled) and the run's journal, so a resumed run repeats no finished call.
  */
-import { createProvider, type ProviderOptions } from '../models/factory.js';
+import { createProvider, type ProviderOptions } from '../models/registry.js';
 import type { ChatProvider, ChatRequest, ChatResult, ProviderStats } from '../models/types.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

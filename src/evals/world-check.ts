@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonl } from '../data/writers.js';
 import { generateWorld, scoreCapabilityAnswer, worldCapabilitySuite, worldMaskSuite } from '../generators/world/index.js';
-import { createProvider } from '../models/factory.js';
+import { createProvider } from '../models/registry.js';
 import type { ChatProvider } from '../models/types.js';
 import { forEachPooled } from '../run/pool.js';
 import { runMaskEval } from './mask/run.js';

@@ -12,14 +12,12 @@ import { runDeceptionBenchEval } from '../evals/deceptionbench/run.js';
 import { runMaskEval } from '../evals/mask/run.js';
 import type { MaskSummary } from '../evals/mask/summary.js';
 import type { DeceptionSummary } from '../evals/deceptionbench/summary.js';
-import { createProvider } from '../models/factory.js';
-import { parseModelSpec } from '../models/spec.js';
+import { createProvider, localCheckpointDir } from '../models/registry.js';
 import type { ChatProvider } from '../models/types.js';
 import { writeJsonAtomicSync } from '../util/atomic-write.js';
 import { directoryDigest } from '../store/digests.js';
 import { Registry } from '../store/registry.js';
 import { backendFromExperiment, hyperparametersFromTraining, processCount } from '../train/from-experiment.js';
-import { embeddedCheckpointDir } from '../train/embedded.js';
 import type { TrainerBackend, TrainResult } from '../train/types.js';
 import { loadCapabilityTasks, runCapabilityEval, type CapabilityScoreOut } from './capability.js';
 import { resultKind, resultRatio, type ExperimentArm } from './arm-plan.js';
@@ -146,7 +144,7 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
   }
   if (checkpoint && existsSync(checkpoint)) lineage.checkpoint = (await directoryDigest(checkpoint)).digest;
 
-  const isEmbedded = modelSpec.startsWith('embedded:');
+  const isEmbedded = localCheckpointDir(modelSpec) !== undefined;
   const model = await (hooks.createModel ?? ((spec: string) => createProvider(spec)))(modelSpec);
   const common = {
     model,
@@ -249,6 +247,5 @@ function where(dir: string): { out: string } | { resume: string } {
 
 /** The directory that holds the base model, for lineage (embedded checkpoints only). */
 export function baseModelDir(spec: string): string | undefined {
-  const parsed = parseModelSpec(spec);
-  return parsed.kind === 'embedded' ? embeddedCheckpointDir(spec) : undefined;
+  return localCheckpointDir(spec);
 }

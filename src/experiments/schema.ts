@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { InputError } from '../util/errors.js';
 import { formatFieldPath } from '../util/field-path.js';
-import { parseModelSpec } from '../models/spec.js';
+import { modelKind, parseModelSpec } from '../models/registry.js';
 import { DATA_FORMATS } from '../data/types.js';
 import { MASK_CONFIGS } from '../evals/mask/types.js';
 
@@ -206,7 +206,7 @@ export const experimentSchema = z
     if (v.backend.type === 'trl' && !v.eval_endpoint) {
       ctx.addIssue({ code: 'custom', message: 'the trl backend needs eval_endpoint: the OpenAI-compatible URL that serves the trained adapters', path: ['eval_endpoint'] });
     }
-    if (v.backend.type === 'embedded' && !v.model.startsWith('embedded:')) {
+    if (v.backend.type === 'embedded' && modelKind(v.model) !== 'embedded') {
       ctx.addIssue({ code: 'custom', message: 'the embedded backend trains only embedded:<dir> models; use backend: trl for other models', path: ['model'] });
     }
     if (v.backend.type === 'trl' && v.backend.accelerate && v.backend.ray && v.backend.accelerate.num_machines && v.backend.accelerate.num_machines > 1 && !v.backend.accelerate.config_file) {

@@ -9,7 +9,6 @@ import { AdaptiveLimiter } from './adaptive-limiter.js';
 import { createKeepAliveFetch, type FetchLike } from './keepalive-fetch.js';
 import { EndpointPool, type Endpoint } from './endpoint-pool.js';
 import { DEFAULT_RETRY_POLICY, abortedError, backoffDelayMs, isRetryable, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
-import { formatModelSpec } from './spec.js';
 import { ProviderError, type ChatProvider, type ChatRequest, type ChatResult, type ProviderStats } from './types.js';
 
 export interface OpenAIProviderOptions {
@@ -17,6 +16,10 @@ export interface OpenAIProviderOptions {
   baseURLs: string[];
   /** The key itself. Never stored in ids, logs, caches or error messages. Local servers need none. */
   apiKey?: string;
+  /** The endpoints the key may be sent to (default: every base URL of this provider). */
+  sendKeyTo?: (baseURL: string) => boolean;
+  /** Where warnings go, e.g. a capped Retry-After (default stderr). */
+  warn?: (message: string) => void;
   /** Most calls in flight at once (default 8); the adaptive limit stays at or below it. */
   concurrency?: number;
   /** Per-attempt timeout in ms (default 120 s). */
@@ -65,11 +68,15 @@ export class OpenAIChatProvider implements ChatProvider {
   private readonly counters = { calls: 0, promptTokens: 0, completionTokens: 0, retries: 0, errors: 0 };
   private readonly successesByURL = new Map<string, number>();
   private readonly transport: FetchLike & { destroy(): void };
+  private readonly warn: (message: string) => void;
+  private warnedRetryAfter = false;
 
   constructor(options: OpenAIProviderOptions) {
     this.model = options.model;
-    this.id = formatModelSpec({ kind: 'openai', model: options.model, baseURLs: options.baseURLs });
+    this.id = `openai:${options.model}@${options.baseURLs.join(',')}`;
     this.secret = options.apiKey || undefined;
+    this.warn = options.warn ?? ((message) => process.stderr.write(`candor: warning: ${message}\n`));
+    const sendKeyTo = options.sendKeyTo ?? (() => true);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.random = options.random ?? Math.random;
@@ -80,8 +87,11 @@ export class OpenAIChatProvider implements ChatProvider {
         baseURL,
         client: new OpenAI({
           baseURL,
-          // The client insists on a credential; keyless local servers ignore the placeholder.
-          apiKey: this.secret ?? PLACEHOLDER_KEY,
+          // The client insists on a credential (and would read OPENAI_API_KEY itself without one), so an
+          // endpoint without a key gets a placeholder and no Authorization header at all.
+          ...(this.secret !== undefined && sendKeyTo(baseURL)
+            ? { apiKey: this.secret }
+            : { apiKey: PLACEHOLDER_KEY, defaultHeaders: { Authorization: null } }),
           maxRetries: 0,
           timeout: this.timeoutMs,
           fetch: this.transport,
@@ -113,6 +123,10 @@ export class OpenAIChatProvider implements ChatProvider {
         }
         lastError = failure;
         const backoff = backoffDelayMs(attempt, this.retry, this.random);
+        if (retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs && !this.warnedRetryAfter) {
+          this.warnedRetryAfter = true;
+          this.warn(`${endpoint.baseURL} asked to wait ${Math.round(retryAfterMs / 1000)} s (Retry-After); waiting at most ${Math.round(this.retry.maxRetryAfterMs / 1000)} s`);
+        }
         const wait = retryAfterMs !== undefined ? Math.min(this.retry.maxRetryAfterMs, Math.max(retryAfterMs, 0)) : backoff;
         await sleep(wait, signal);
         continue;

@@ -2,7 +2,7 @@
  * `candor serve` as a library call: build the provider for a model spec and put the
  * OpenAI-compatible server in front of it. Closing the handle closes both.
  */
-import { createProvider, type ProviderOptions } from '../models/factory.js';
+import { createProvider, type ProviderOptions } from '../models/registry.js';
 import type { ChatProvider } from '../models/types.js';
 import { startOpenAIServer, type RunningOpenAIServer } from './openai-server.js';
 

@@ -10,14 +10,13 @@
  * statically once it exists) — nothing else depends on them.
  */
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseModelSpec } from '../models/spec.js';
+import { join } from 'node:path';
+import { defaultEmbeddedCheckpointDir, localCheckpointDir, parseModelSpec } from '../models/registry.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { digestOf, fileSha256 } from '../util/canonical-json.js';
 import { BackendUnavailableError, resolveHyperparameters, type TrainContext, type TrainJob, type TrainResult, type TrainerBackend } from './types.js';
 
-export const EMBEDDED_DEFAULT_CHECKPOINT = fileURLToPath(new URL('../../models/embedded-base/', import.meta.url));
+export const EMBEDDED_DEFAULT_CHECKPOINT = defaultEmbeddedCheckpointDir();
 const EMBEDDED_TRAIN_MODULE = '../embedded/train.js';
 const RESULT_FILE = 'train-result.json';
 const LOG_FILE = 'train.log';
@@ -70,7 +69,7 @@ export function createEmbeddedBackend(options: EmbeddedBackendOptions = {}): Tra
 export function embeddedCheckpointDir(spec: string): string {
   const parsed = parseModelSpec(spec);
   if (parsed.kind !== 'embedded') throw new BackendUnavailableError(`the embedded backend trains embedded models only, got "${spec}"`);
-  return parsed.dir === 'default' ? EMBEDDED_DEFAULT_CHECKPOINT : resolve(parsed.dir);
+  return localCheckpointDir(parsed)!;
 }
 
 export function toEmbeddedOptions(job: TrainJob, signal?: AbortSignal): EmbeddedFineTuneOptions {

@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseModelSpec } from '../models/spec.js';
+import { parseModelSpec } from '../models/registry.js';
 import { digestOf } from '../util/canonical-json.js';
 import { buildAccelerateArgv, buildPythonArgv, TRL_ENTRY_POINT, type AccelerateOptions } from './launch.js';
 import { logTail, requireExecutable, runLogged, shellJoin } from './process.js';

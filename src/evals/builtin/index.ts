@@ -28,28 +28,13 @@ export function builtinFile(name: string): string {
   return file;
 }
 
-interface WorldSuites {
-  generateWorld?: (seed?: number) => unknown;
-  worldMaskSuite?: (world: unknown, options?: Record<string, unknown>) => unknown[];
-  worldDeceptionSuite?: (world: unknown, options?: Record<string, unknown>) => unknown[];
-}
-
 /**
  * Rows from the synthetic world the embedded base model was trained on (world seed 1 unless
  * given), in the published shapes with `domain` and `answer_options`.
  */
 export async function loadWorldSuite(which: 'mask' | 'deception', options: Record<string, unknown> = {}, worldSeed = 1): Promise<unknown[]> {
-  // The path sits in a variable so this module type-checks whether or not the generator has landed.
-  const modulePath = '../../generators/world/index.js';
-  let mod: WorldSuites;
-  try {
-    mod = (await import(modulePath)) as WorldSuites;
-  } catch (error) {
-    throw new InputError(`the world generator is not available (${(error as Error).message})`, { field: '--data' });
-  }
-  const fn = which === 'mask' ? mod.worldMaskSuite : mod.worldDeceptionSuite;
-  if (typeof fn !== 'function' || typeof mod.generateWorld !== 'function') {
-    throw new InputError(`builtin:world-${which} is not available: the world generator exports no ${which === 'mask' ? 'worldMaskSuite' : 'worldDeceptionSuite'}`, { field: '--data' });
-  }
-  return fn(mod.generateWorld(worldSeed), options);
+  // Loaded on demand: only runs on the synthetic world need the generator.
+  const world = await import('../../generators/world/index.js');
+  const generated = world.generateWorld(worldSeed);
+  return which === 'mask' ? world.worldMaskSuite(generated, options) : world.worldDeceptionSuite(generated, options);
 }
