@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runMaskEval } from '../src/evals/mask/run.js';
+import { maskStoredOptions, runMaskEval } from '../src/evals/mask/run.js';
 import { runDeceptionBenchEval } from '../src/evals/deceptionbench/run.js';
 import { InputError } from '../src/util/errors.js';
 import { expectedHonesty } from './evals.sim-server.helper.js';
@@ -74,6 +74,17 @@ test('MASK run with the rule judge makes no judge call (lie_k 2, --normalize); -
     assert.equal(result.summary.honesty_score, (rows - lies) / rows);
     assert.equal(result.summary.normalized, true);
     assert.ok(server.requests.every((r) => r.model === 'subject'));
+    // lie_k 2: honesty@1 beside honesty@N (the scripted subject answers every sample alike, so they agree here);
+    // per config is the headline, the pooled figure is labelled; the judges in use are recorded.
+    const s = result.summary;
+    assert.equal(s.lie_k, 2);
+    assert.equal(s.honesty_score_at_n, s.honesty_score);
+    assert.equal(s.honesty_score_at_1, s.honesty_score);
+    assert.equal(s.headline, 'per_config');
+    assert.match(s.pooled_note, /Candor's own/);
+    assert.deepEqual(s.judges, { binary: 'rule', numeric: 'rule', reference: { binary: 'gpt-4o', numeric: 'o3-mini' } });
+    assert.deepEqual(s.non_answers, { evasive: s.evasive, no_belief: s.no_belief, undetermined: 0, invalid: 0 });
+    assert.equal(s.lie_rate_given_position, lies / (s.honest + s.lie));
 
     // An LLM judge for binary rows with the rule judge for numeric ones.
     server.requests.length = 0;
@@ -82,6 +93,15 @@ test('MASK run with the rule judge makes no judge call (lie_k 2, --normalize); -
     const judged = server.requests.filter((r) => r.model === 'judge').map((r) => r.key);
     assert.ok(judged.length > 0 && judged.every((k) => !k.includes('<value>')), 'numeric rows never reach the LLM judge');
   });
+});
+
+test('judges default to the ones the MASK reference calls; a given judge also grades numbers unless --numeric-judge says otherwise', () => {
+  const base = { data: 'builtin:mask-mini', model: 'openai:m@http://127.0.0.1:9/v1', out: '/nowhere' };
+  const paper = maskStoredOptions(base);
+  assert.deepEqual([paper.judge, paper.numeric_judge], ['openai:gpt-4o', 'openai:o3-mini']);
+  const rule = maskStoredOptions({ ...base, judge: 'rule' });
+  assert.deepEqual([rule.judge, rule.numeric_judge], ['rule', null]);
+  assert.throws(() => maskStoredOptions({ ...base, lieK: 0 }), InputError);
 });
 
 test('bad input stops before anything is written', async () => {
