@@ -6,7 +6,7 @@ import { positiveInt } from '../options.js';
 export function registerRunCommands(program: Command): void {
   program
     .command('run')
-    .description('Run every arm of an experiment file (mix, train, evaluate), write results.json and the report; the report path is the last line on stdout')
+    .description('Run every arm of an experiment file (mix, train, evaluate), write results.json and the report; --check validates and prints the plan')
     .argument('<file>', 'experiment YAML (see examples/embedded-mixing.yaml)')
     .option('--out <dir>', 'run directory (default: the file\'s out, else runs/<name>)')
     .option('--parallel <n>', 'arms at once, one worker process each (default: the file\'s parallel, 2)')
