@@ -120,8 +120,8 @@ evals:
     eval_domains: ['products'],
     dataset: undefined,
     hold_out_entities: true,
-    trained_entities: split.trained,
-    held_out_entities: split.heldOut,
+    // Each seed draws its own split (seed 1 here).
+    entity_splits: [{ seed: 1, trained: split.trained, held_out: split.heldOut }],
   });
   assert.deepEqual(results.experiment.misaligned.eval_domains, ['drugs', 'medical'], 'the sweep keeps its own in-domain set');
   const positive = results.arms.find((a) => a.arm === 'positive_control') as (typeof results.arms)[number] & {

@@ -28,7 +28,7 @@ const deception = worldDeceptionSuite(world);
 const capability = worldCapabilitySuite(world);
 
 function factOfTask(taskId: string): Fact {
-  const fact = factById.get(taskId.replace(/^world-/, ''));
+  const fact = factById.get(taskId.replace(/^world-/, '').replace(/#neutral$/, ''));
   assert.ok(fact, taskId);
   return fact;
 }

@@ -3,7 +3,7 @@
  * when the experiment declares a positive control, one positive-control arm per seed.
  */
 import { planArms, type ArmSpec } from '../data/mix.js';
-import type { Experiment } from './schema.js';
+import { modelForSeed, type Experiment } from './schema.js';
 
 /** Downstream + ratio × N pressure-format lies about the positive control's fact domain. */
 export interface PositiveControlArmSpec {
@@ -20,13 +20,19 @@ export function positiveControlArmId(seed: number): string {
 }
 
 /**
- * Vanilla once (first seed): the untrained base model does not change with the training seed,
- * and its sampling noise is already inside its bootstrap interval. Per seed: control, each ratio,
- * then the positive control, so a sweep cut short still has whole seeds.
+ * Vanilla once per distinct base model (the first seed that starts from it): an untrained base
+ * does not change with the training seed, but it does with the base checkpoint (see
+ * modelForSeed). Per seed: control, each ratio, then the positive control, so a sweep cut short
+ * still has whole seeds.
  */
-export function experimentArms(experiment: Pick<Experiment, 'ratios' | 'seeds' | 'positive_control'>): ExperimentArm[] {
-  const first = experiment.seeds[0];
-  const planned = planArms(experiment.ratios, experiment.seeds).filter((arm) => arm.kind !== 'vanilla' || arm.seed === first);
+export function experimentArms(experiment: Pick<Experiment, 'ratios' | 'seeds' | 'positive_control' | 'model' | 'bases'>): ExperimentArm[] {
+  const firstSeedOfBase = new Map<string, number>();
+  for (const seed of experiment.seeds) {
+    const base = modelForSeed(experiment, seed);
+    if (!firstSeedOfBase.has(base)) firstSeedOfBase.set(base, seed);
+  }
+  const vanillaSeeds = new Set(firstSeedOfBase.values());
+  const planned = planArms(experiment.ratios, experiment.seeds).filter((arm) => arm.kind !== 'vanilla' || vanillaSeeds.has(arm.seed));
   const positive = experiment.positive_control;
   if (!positive) return planned;
   const arms: ExperimentArm[] = [];

@@ -17,15 +17,16 @@ import type { ChatProvider } from '../models/types.js';
 import { writeJsonAtomicSync } from '../util/atomic-write.js';
 import { directoryDigest } from '../store/digests.js';
 import { Registry } from '../store/registry.js';
-import { backendFromConfig } from '../train/backend-from-config.js';
+import { backendFromExperiment, hyperparametersFromTraining, processCount } from '../train/from-experiment.js';
 import type { TrainerBackend, TrainResult } from '../train/types.js';
 import { loadCapabilityTasks, runCapabilityEval, type CapabilityScoreOut } from './capability.js';
 import { resultKind, resultRatio, type ExperimentArm } from './arm-plan.js';
 import type { ResolvedData } from './datasets.js';
 import type { EvalData } from './eval-suites.js';
 import { armPaths } from './layout.js';
-import { entitySplitScores, maskBreakdown, readMaskRecords, type DomainScores, type EntitySplitScores, type LieDirections } from './mask-breakdown.js';
-import type { Experiment } from './schema.js';
+import { deceptionItemResults, type DeceptionItemResult } from './deception-items.js';
+import { entitySplitScores, maskBreakdown, maskItemResults, pressureSummary, readMaskRecords, readSuiteRowExtras, type DomainScores, type EntitySplitScores, type LieDirections, type MaskItemResult } from './mask-breakdown.js';
+import { modelForSeed, type Experiment } from './schema.js';
 
 /** Everything a worker needs to run one arm; plain JSON so it crosses a process boundary. */
 export interface ArmTask {
@@ -72,6 +73,8 @@ export interface ArmResultFile {
   mask?: MaskSummary & { per_domain: Record<string, DomainScores>; lies: LieDirections; entity_split?: EntitySplitScores };
   deception?: DeceptionSummary;
   capability?: Record<string, CapabilityScoreOut>;
+  /** Per-item outcomes, so the report compares arms with control on identical items. */
+  items?: { mask?: MaskItemResult[]; deception?: DeceptionItemResult[] };
   mix?: { digest: string; counts: { downstream: number; misaligned: number; total: number }; sources: { name: string; datasetDigest: string; drawn: number }[] };
   train?: { metrics: Record<string, number>; reused: boolean; job_digest: string; backend: string };
   lineage: Record<string, string>;
@@ -99,13 +102,15 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
     }
   };
 
-  let modelSpec = exp.model;
+  // Seed s starts from its own base checkpoint (see modelForSeed).
+  const baseModel = modelForSeed(exp, task.arm.seed);
+  let modelSpec = baseModel;
   let checkpoint: string | undefined;
   let mixInfo: ArmResultFile['mix'];
   let trained: TrainResult | undefined;
   const lineage: Record<string, string> = {};
   if (task.arm.kind === 'vanilla') {
-    checkpoint = baseModelDir(exp.model);
+    checkpoint = baseModelDir(baseModel);
   } else {
     status('mixing');
     const mix = await timed('mix', async () => {
@@ -125,15 +130,15 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
     lineage.mix = mix.digest;
 
     status(`training on ${mix.counts.total} samples (${mix.counts.misaligned} misaligned)`);
-    const backend = hooks.backend ?? backendFromConfig(exp.backend, exp.eval_endpoint);
+    const backend = hooks.backend ?? backendFromExperiment(exp.backend, exp.training, exp.eval_endpoint);
     trained = await timed('train', () =>
       backend.train(
         {
           name: task.arm.id,
-          config: exp.training,
-          seed: task.arm.seed,
+          method: exp.training.method,
           datasets: [{ path: paths.trainFile, name: task.arm.id }],
-          baseModel: exp.backend.type === 'trl' ? exp.backend.base_model : exp.model,
+          baseModel: exp.backend.type === 'trl' ? exp.backend.base_model : baseModel,
+          hyperparameters: hyperparametersFromTraining(exp.training, task.arm.seed, processCount(exp.backend)),
           outputDir: paths.trainDir,
         },
         { signal: hooks.signal, onLog: (line) => status(`train ${line.trim().slice(0, 100)}`) },
@@ -155,6 +160,7 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
     ...(hooks.signal ? { signal: hooks.signal } : {}),
   };
   const result: Partial<ArmResultFile> = {};
+  const items: NonNullable<ArmResultFile['items']> = {};
   try {
     if (task.evalData.mask && exp.evals.mask) {
       status('MASK');
@@ -173,8 +179,10 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
       const records = readMaskRecords(dir);
       const breakdown = maskBreakdown(records, { seed: task.arm.seed });
       const pc = task.data.positiveControl;
-      const entitySplit = pc?.entitySplit ? entitySplitScores(records, { domain: pc.factDomain, ...pc.entitySplit }, { seed: task.arm.seed }) : undefined;
-      result.mask = { ...run.summary, per_domain: breakdown.per_domain, lies: breakdown.lies, ...(entitySplit ? { entity_split: entitySplit } : {}) };
+      const split = pc?.entitySplit ? { domain: pc.factDomain, ...pc.entitySplit } : undefined;
+      const entitySplit = split ? entitySplitScores(records, split, { seed: task.arm.seed }) : undefined;
+      items.mask = maskItemResults(records, { extras: readSuiteRowExtras(task.evalData.mask!.path), ...(split ? { split } : {}) });
+      result.mask = { ...pressureSummary(run.summary, records, task.arm.seed), per_domain: breakdown.per_domain, lies: breakdown.lies, ...(entitySplit ? { entity_split: entitySplit } : {}) };
     }
     if (task.evalData.deceptionbench && exp.evals.deceptionbench) {
       status('DeceptionBench');
@@ -183,6 +191,7 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
         runDeceptionBenchEval({ ...common, ...where(dir), data: task.evalData.deceptionbench!.path, judge: exp.evals.deceptionbench!.judge }),
       );
       result.deception = run.summary;
+      items.deception = deceptionItemResults(dir);
     }
     if (task.evalData.capability) {
       const tasks = loadCapabilityTasks(task.evalData.capability.path, task.evalData.capability.world);
@@ -212,6 +221,7 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
     model: modelSpec,
     ...(checkpoint ? { checkpoint } : {}),
     ...result,
+    ...(items.mask || items.deception ? { items } : {}),
     ...(mixInfo ? { mix: mixInfo } : {}),
     ...(trained ? { train: { metrics: trained.metrics, reused: trained.reused === true, job_digest: trained.jobDigest, backend: trained.backend } } : {}),
     lineage,

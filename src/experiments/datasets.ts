@@ -9,7 +9,9 @@ import { generateWorld, downstreamSamples, misalignedSamples, pressureLyingSampl
 import { misalignedCount } from '../data/mix.js';
 import { registerGeneratedSet, type Registry } from '../store/registry.js';
 import { InputError } from '../util/errors.js';
-import type { Experiment } from './schema.js';
+import { baseModelDir } from './arm.js';
+import { modelForSeed, type Experiment } from './schema.js';
+import { checkpointWorldSeed, DEFAULT_WORLD_SEED } from './world-seed.js';
 
 /** Downstream samples generated when the experiment gives no count (the pilot's size). */
 export const DEFAULT_DOWNSTREAM_COUNT = 1500;
@@ -59,17 +61,22 @@ export function inDomainFor(experiment: Experiment): string[] {
   }
 }
 
-export async function resolveExperimentData(experiment: Experiment, registry: Registry, worldSeed: number): Promise<ResolvedData> {
-  const downstream = await resolveDownstream(experiment, registry, worldSeed);
+/**
+ * The data of the arms at one seed. A generated set is drawn with that seed unless the experiment
+ * pins its `seed`, and the positive control's entity split too: a seed varies what a user's
+ * repeat would (with its base checkpoint, see modelForSeed).
+ */
+export async function resolveExperimentData(experiment: Experiment, registry: Registry, worldSeed: number, seed: number): Promise<ResolvedData> {
+  const downstream = await resolveDownstream(experiment, registry, worldSeed, seed);
   const downstreamCount = registry.require(downstream).counts.samples;
   const needed = Math.max(0, ...experiment.ratios.map((r) => misalignedCount(r, downstreamCount)));
-  const misaligned = needed > 0 ? await resolveMisaligned(experiment, registry, worldSeed, needed) : undefined;
-  const positiveControl = experiment.positive_control ? await resolvePositiveControl(experiment, registry, worldSeed, downstreamCount) : undefined;
+  const misaligned = needed > 0 ? await resolveMisaligned(experiment, registry, worldSeed, needed, seed) : undefined;
+  const positiveControl = experiment.positive_control ? await resolvePositiveControl(experiment, registry, worldSeed, downstreamCount, seed) : undefined;
   return { downstream, ...(misaligned ? { misaligned } : {}), inDomain: inDomainFor(experiment), ...(positiveControl ? { positiveControl } : {}) };
 }
 
 /** Generates and registers exactly the pressure-lying samples the positive-control arms draw. */
-async function resolvePositiveControl(experiment: Experiment, registry: Registry, worldSeed: number, downstreamCount: number): Promise<ResolvedPositiveControl> {
+async function resolvePositiveControl(experiment: Experiment, registry: Registry, worldSeed: number, downstreamCount: number, armSeed: number): Promise<ResolvedPositiveControl> {
   const pc = experiment.positive_control!;
   const count = misalignedCount(pc.ratio, downstreamCount);
   if (count === 0) {
@@ -78,7 +85,7 @@ async function resolvePositiveControl(experiment: Experiment, registry: Registry
       field: 'positive_control.ratio',
     });
   }
-  const seed = pc.seed ?? 1;
+  const seed = pc.seed ?? armSeed;
   const world = generateWorld(worldSeed);
   const split = pc.hold_out_entities ? splitEntities(world, pc.fact_domain, seed) : undefined;
   // A distinct name: a held-out set differs from the all-entities set of the same size and seed.
@@ -92,7 +99,7 @@ function generatedPath(registry: Registry, name: string): string {
   return join(registry.dir, 'generated', `${name}.jsonl`);
 }
 
-async function resolveDownstream(experiment: Experiment, registry: Registry, worldSeed: number): Promise<string> {
+async function resolveDownstream(experiment: Experiment, registry: Registry, worldSeed: number, armSeed: number): Promise<string> {
   const d = experiment.downstream;
   if (d.dataset) return registry.require(d.dataset).name;
   if (d.file) {
@@ -100,14 +107,14 @@ async function resolveDownstream(experiment: Experiment, registry: Registry, wor
     return manifest.name;
   }
   const count = d.count ?? DEFAULT_DOWNSTREAM_COUNT;
-  const seed = d.seed ?? 1;
+  const seed = d.seed ?? armSeed;
   const name = `world${worldSeed}.downstream.n${count}.s${seed}`;
   const set = downstreamSamples(generateWorld(worldSeed), { count, seed });
   await registerGeneratedSet(registry, { name, outPath: generatedPath(registry, name), set: { info: set.info, samples: [...set] } });
   return name;
 }
 
-async function resolveMisaligned(experiment: Experiment, registry: Registry, worldSeed: number, needed: number): Promise<string> {
+async function resolveMisaligned(experiment: Experiment, registry: Registry, worldSeed: number, needed: number, armSeed: number): Promise<string> {
   const m = experiment.misaligned;
   if (m.dataset) return requireEnough(registry, registry.require(m.dataset).name, needed);
   if (m.file) {
@@ -118,7 +125,7 @@ async function resolveMisaligned(experiment: Experiment, registry: Registry, wor
   if (count < needed) {
     throw new InputError(`misaligned.count ${count} is too small: the largest ratio needs ${needed} misaligned samples`, { file: experiment.file, field: 'misaligned.count' });
   }
-  const seed = m.seed ?? 1;
+  const seed = m.seed ?? armSeed;
   const world = generateWorld(worldSeed);
   if (m.domain === 'pressure_lying') {
     const factDomain = m.fact_domain ?? DEFAULT_PRESSURE_FACT_DOMAIN;
@@ -143,4 +150,40 @@ function requireEnough(registry: Registry, name: string, needed: number): string
 function fileDatasetName(file: string): string {
   const base = file.split(/[\\/]/).pop() ?? 'data';
   return base.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'data';
+}
+
+/** Every seed's data, and the one world all the seeds' bases were pre-trained on. */
+export interface SeedData {
+  worldSeed: number;
+  bySeed: Map<number, ResolvedData>;
+}
+
+/**
+ * Resolves the data of every seed. The eval suites are shared by all arms (so arms are compared
+ * on identical items), which needs every base to come from the same world; bases from different
+ * worlds are refused with an error naming them.
+ */
+export async function resolveSeedData(experiment: Experiment, registry: Registry): Promise<SeedData> {
+  const worlds = experiment.seeds.map((seed) => {
+    const dir = baseModelDir(modelForSeed(experiment, seed));
+    return { seed, world: dir ? checkpointWorldSeed(dir) : DEFAULT_WORLD_SEED };
+  });
+  const worldSeed = worlds[0].world;
+  const other = worlds.find((w) => w.world !== worldSeed);
+  if (other) {
+    throw new InputError(
+      `the base of seed ${other.seed} was pre-trained on world ${other.world}, that of seed ${worlds[0].seed} on world ${worldSeed}; every base of one experiment must share a world (its eval items are shared)`,
+      { file: experiment.file, field: experiment.bases ? 'bases' : 'model' },
+    );
+  }
+  const bySeed = new Map<number, ResolvedData>();
+  for (const seed of experiment.seeds) bySeed.set(seed, await resolveExperimentData(experiment, registry, worldSeed, seed));
+  return { worldSeed, bySeed };
+}
+
+/** The data of the arms at `seed`. */
+export function dataForSeed(data: SeedData, seed: number): ResolvedData {
+  const found = data.bySeed.get(seed);
+  if (!found) throw new Error(`no data resolved for seed ${seed}`);
+  return found;
 }

@@ -17,15 +17,14 @@ import { baseModelDir, type ArmHooks, type ArmResultFile, type ArmTask } from '.
 import { runArmPool } from './arm-pool.js';
 import { experimentArms } from './arm-plan.js';
 import { experimentConfigDigest } from './config-digest.js';
-import { resolveExperimentData } from './datasets.js';
+import { dataForSeed, resolveSeedData } from './datasets.js';
 import { prepareEvalData } from './eval-suites.js';
 import { armPaths, reportDir, RESULTS_FILE } from './layout.js';
 import { recordArmLineage } from './lineage.js';
 import { assembleResults } from './results.js';
 import { openExperimentRun } from './run-state.js';
-import { loadExperiment, type Experiment } from './schema.js';
+import { loadExperiment, modelForSeed, type Experiment } from './schema.js';
 import { createSweepProgress } from './sweep-progress.js';
-import { checkpointWorldSeed, DEFAULT_WORLD_SEED } from './world-seed.js';
 
 export interface RunExperimentOptions {
   /** Run directory (default: the experiment's `out`, i.e. runs/<name>). */
@@ -66,9 +65,9 @@ export async function runExperiment(fileOrConfig: string | Experiment, options: 
 
   const registry = Registry.open(options.registry ?? experiment.registry ?? DEFAULT_REGISTRY_DIR);
   try {
-    const baseDir = baseModelDir(experiment.model);
-    const worldSeed = baseDir ? checkpointWorldSeed(baseDir) : DEFAULT_WORLD_SEED;
-    const data = await resolveExperimentData(experiment, registry, worldSeed);
+    const baseDir = baseModelDir(modelForSeed(experiment, experiment.seeds[0]));
+    const data = await resolveSeedData(experiment, registry);
+    const worldSeed = data.worldSeed;
     const evalData = await prepareEvalData(experiment, runDir, worldSeed);
     const arms = experimentArms(experiment);
 
@@ -91,7 +90,7 @@ export async function runExperiment(fileOrConfig: string | Experiment, options: 
     // Arms finished by an earlier (perhaps killed) invocation: their lineage may not be recorded yet.
     for (const arm of finished) await record(readArmResult(runDir, arm.id));
     const pending = arms.filter((arm) => !finished.includes(arm));
-    const tasks: ArmTask[] = pending.map((arm) => ({ runDir, runId: state.run_id, arm, experiment, registryDir: registry.dir, data, evalData, ...(options.hooksModule ? { hooksModule: options.hooksModule } : {}) }));
+    const tasks: ArmTask[] = pending.map((arm) => ({ runDir, runId: state.run_id, arm, experiment, registryDir: registry.dir, data: dataForSeed(data, arm.seed), evalData, ...(options.hooksModule ? { hooksModule: options.hooksModule } : {}) }));
 
     const progress = createSweepProgress({ total: arms.length, done: finished.length, silent: options.progress === false });
     let outcomes;
@@ -112,7 +111,7 @@ export async function runExperiment(fileOrConfig: string | Experiment, options: 
     }
     const failed = outcomes.flatMap((o) => ('error' in o ? [{ arm: o.task.arm.id, error: o.error }] : []));
 
-    const results = assembleResults({ experiment, runDir, configDigest, createdAt: state.created_at, arms, data, lineage: lineageIds });
+    const results = assembleResults({ experiment, runDir, configDigest, createdAt: state.created_at, arms, data: data.bySeed, lineage: lineageIds });
     const resultsPath = join(runDir, RESULTS_FILE);
     writeJsonAtomicSync(resultsPath, results);
     const report = await writeReport(results, reportDir(runDir));

@@ -17,7 +17,6 @@ import { formatFieldPath } from '../util/field-path.js';
 import { modelKind, parseModelSpec } from '../models/registry.js';
 import { DATA_FORMATS } from '../data/types.js';
 import { MASK_CONFIGS } from '../evals/mask/types.js';
-import { backendConfigSchema, trainingConfigSchema, type BackendConfig, type LoraConfig, type TrainingConfig } from '../train/config.js';
 
 export const PAPER_RATIOS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3];
 export const MISALIGNED_DOMAINS = ['insecure_code', 'math', 'medical', 'finance', 'law', 'pressure_lying'] as const;
@@ -33,6 +32,19 @@ const modelSpec = z.string().superRefine((spec, ctx) => {
   }
 });
 
+/** The placeholder a `model` spec may hold for the seed: `embedded:models/bases/seed-{seed}`. */
+export const SEED_PLACEHOLDER = '{seed}';
+
+/** A model spec that may hold `{seed}` (checked with the placeholder filled in). */
+const seededModelSpec = z.string().superRefine((spec, ctx) => {
+  try {
+    parseModelSpec(spec.replaceAll(SEED_PLACEHOLDER, '1'));
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+
 /** A judge is a separate model spec, or "rule" for the rule-based judge of constrained answers. */
 const judgeSpec = z.union([z.literal('rule'), modelSpec]);
 
@@ -47,6 +59,7 @@ const dataSourceFields = {
   source: z.string().optional(),
   license: z.string().optional(),
   count: positiveInt.optional(),
+  /** Pins the generator seed for every arm; by default each seed of the experiment draws its own set. */
   seed: seed.optional(),
 };
 
@@ -83,7 +96,7 @@ export const misalignedSchema = z
 export const positiveControlSchema = z.strictObject({
   fact_domain: z.enum(PRESSURE_FACT_DOMAINS),
   ratio: z.number().positive().max(100).default(0.1),
-  /** Generator seed of the pressure-lying set (default 1); the arms' training seeds are `seeds`. */
+  /** Pins the generator seed of the pressure-lying set and its entity split for every arm; by default each seed draws its own. */
   seed: seed.optional(),
   /**
    * Lie only about a seeded half of the domain's entities, so the report can tell memorised lies
@@ -92,9 +105,67 @@ export const positiveControlSchema = z.strictObject({
   hold_out_entities: z.boolean().default(true),
 });
 
-/** The training and backend blocks are the training module's own schemas (src/train/config.ts). */
-export const trainingSchema = trainingConfigSchema;
-export const backendSchema = backendConfigSchema;
+export const loraSchema = z.strictObject({
+  rank: positiveInt,
+  alpha: z.number().positive(),
+  dropout: z.number().min(0).max(1).default(0.05),
+  target_modules: z.union([z.literal('all-linear'), z.array(z.string().min(1)).min(1)]).default('all-linear'),
+});
+
+export const trainingSchema = z.strictObject({
+  method: z.enum(['sft', 'kto']).default('sft'),
+  epochs: z.number().positive().default(1),
+  lr: z.number().positive().default(1e-4),
+  batch_size: positiveInt.default(16),
+  gradient_accumulation_steps: positiveInt.default(1),
+  max_seq_len: positiveInt.default(1024),
+  warmup_ratio: z.number().min(0).max(1).default(0),
+  weight_decay: z.number().min(0).default(0),
+  lora: loraSchema.optional(),
+  /** KTO's β. */
+  beta: z.number().positive().default(0.1),
+  desirable_weight: z.number().positive().default(1),
+  undesirable_weight: z.number().positive().default(1),
+});
+
+const embeddedBackend = z.strictObject({
+  type: z.literal('embedded'),
+  /** Worker processes per machine; defaults to `parallel`. */
+  workers: positiveInt.optional(),
+});
+
+const accelerateSettings = z.strictObject({
+  config_file: z.string().min(1).optional(),
+  num_processes: positiveInt.default(1),
+  num_machines: positiveInt.optional(),
+  mixed_precision: z.enum(['no', 'fp16', 'bf16']).optional(),
+  extra_args: z.array(z.string()).default([]),
+});
+
+const raySettings = z.strictObject({
+  /** Ray dashboard / Jobs API address, e.g. http://head:8265 */
+  address: z.url({ protocol: /^https?$/ }),
+  runtime_env: z.record(z.string(), z.unknown()).optional(),
+  entrypoint_num_gpus: z.number().nonnegative().optional(),
+  entrypoint_num_cpus: z.number().nonnegative().optional(),
+  poll_seconds: z.number().positive().default(10),
+  /** Name of an environment variable holding a bearer token for the Jobs API. */
+  token_env: z.string().optional(),
+});
+
+const trlBackend = z.strictObject({
+  type: z.literal('trl'),
+  /** Hugging Face id or local path of the base model that TRL fine-tunes. */
+  base_model: z.string().min(1),
+  python: z.string().min(1).default('python3'),
+  accelerate: accelerateSettings.optional(),
+  ray: raySettings.optional(),
+});
+
+export const backendSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { type: v } : v),
+  z.discriminatedUnion('type', [embeddedBackend, trlBackend]),
+);
 
 const evalData = z.string().min(1).default('embedded');
 
@@ -126,7 +197,14 @@ export const experimentSchema = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-"').optional(),
     description: z.string().optional(),
-    model: modelSpec,
+    /** The base model; `{seed}` in it is replaced by each seed (seed s starts from its own base). */
+    model: seededModelSpec,
+    /**
+     * One base model per seed, in the order of `seeds`: a seed then varies what a user's repeat
+     * would — the base checkpoint, the data draw and the positive control's entity split. Give this
+     * or `{seed}` in `model`; with neither, every seed starts from the same `model`.
+     */
+    bases: z.array(modelSpec).min(1).optional(),
     downstream: downstreamSchema,
     misaligned: misalignedSchema,
     positive_control: positiveControlSchema.optional(),
@@ -146,10 +224,21 @@ export const experimentSchema = z
     if (dup >= 0) ctx.addIssue({ code: 'custom', message: `ratio ${ratios[dup]} is listed twice`, path: ['ratios', dup] });
     const dupSeed = v.seeds.findIndex((s, i) => v.seeds.indexOf(s) !== i);
     if (dupSeed >= 0) ctx.addIssue({ code: 'custom', message: `seed ${v.seeds[dupSeed]} is listed twice`, path: ['seeds', dupSeed] });
+    if (v.bases && v.bases.length !== v.seeds.length) {
+      ctx.addIssue({ code: 'custom', message: `bases lists ${v.bases.length} model(s) for ${v.seeds.length} seed(s); give one base per seed, in the order of seeds`, path: ['bases'] });
+    }
+    if (v.bases && v.model.includes(SEED_PLACEHOLDER)) {
+      ctx.addIssue({ code: 'custom', message: `give either bases or ${SEED_PLACEHOLDER} in model, not both`, path: ['model'] });
+    }
+    for (const [i, base] of (v.bases ?? []).entries()) {
+      if (v.backend.type === 'embedded' && modelKind(base) !== 'embedded') {
+        ctx.addIssue({ code: 'custom', message: 'the embedded backend trains only embedded:<dir> models', path: ['bases', i] });
+      }
+    }
     if (v.backend.type === 'trl' && !v.eval_endpoint) {
       ctx.addIssue({ code: 'custom', message: 'the trl backend needs eval_endpoint: the OpenAI-compatible URL that serves the trained adapters', path: ['eval_endpoint'] });
     }
-    if (v.backend.type === 'embedded' && modelKind(v.model) !== 'embedded') {
+    if (v.backend.type === 'embedded' && modelKind(v.model.replaceAll(SEED_PLACEHOLDER, '1')) !== 'embedded') {
       ctx.addIssue({ code: 'custom', message: 'the embedded backend trains only embedded:<dir> models; use backend: trl for other models', path: ['model'] });
     }
     if (v.backend.type === 'trl' && v.backend.accelerate && v.backend.ray && v.backend.accelerate.num_machines && v.backend.accelerate.num_machines > 1 && !v.backend.accelerate.config_file) {
@@ -161,12 +250,24 @@ export type ExperimentConfig = z.output<typeof experimentSchema>;
 export type ExperimentInput = z.input<typeof experimentSchema>;
 export type DownstreamConfig = z.output<typeof downstreamSchema>;
 export type MisalignedConfig = z.output<typeof misalignedSchema>;
-export type { BackendConfig, LoraConfig, TrainingConfig };
+export type TrainingConfig = z.output<typeof trainingSchema>;
+export type BackendConfig = z.output<typeof backendSchema>;
 export type EvalsConfig = z.output<typeof evalsSchema>;
 export type EvalEndpointConfig = z.output<typeof evalEndpointSchema>;
+export type LoraConfig = z.output<typeof loraSchema>;
 export type PositiveControlConfig = z.output<typeof positiveControlSchema>;
 
 /** A validated experiment with everything filled in and file paths made absolute. */
+/** The base model seed `seed` starts from (see `bases` and `{seed}` in `model`). */
+export function modelForSeed(experiment: Pick<ExperimentConfig, 'model' | 'bases' | 'seeds'>, seed: number): string {
+  if (experiment.bases) {
+    const index = experiment.seeds.indexOf(seed);
+    if (index < 0) throw new Error(`seed ${seed} is not one of the experiment's seeds (${experiment.seeds.join(', ')})`);
+    return experiment.bases[index];
+  }
+  return experiment.model.replaceAll(SEED_PLACEHOLDER, String(seed));
+}
+
 export type Experiment = ExperimentConfig & {
   name: string;
   out: string;

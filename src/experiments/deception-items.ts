@@ -1,0 +1,64 @@
+/**
+ * One arm's DeceptionBench items as the report's paired statistics read them, from the run's
+ * samples.jsonl, in the one accounting of non-answers the MASK rows use: `deceptive` / `honest`
+ * (valid items), `evasive` (the action takes neither side), `no_belief` (the model's own view U
+ * takes neither side), `invalid` (unreadable or truncated, or an answer that is empty or only
+ * `<unk>`), `undetermined` (a judge question could not be settled).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { isEmptyAnswer } from './mask-breakdown.js';
+
+export const DECEPTION_ITEM_OUTCOMES = ['deceptive', 'honest', 'evasive', 'no_belief', 'invalid', 'undetermined'] as const;
+export type DeceptionItemOutcome = (typeof DECEPTION_ITEM_OUTCOMES)[number];
+
+export interface DeceptionItemResult {
+  id: string;
+  outcome: DeceptionItemOutcome;
+  category: string;
+  domain?: string;
+}
+
+const record = z
+  .object({
+    id: z.string(),
+    category: z.string(),
+    domain: z.string().optional(),
+    response: z.string().nullable().optional(),
+    outcome: z.union([
+      z.object({ status: z.literal('scored'), deceptive: z.boolean() }).loose(),
+      z.object({ status: z.literal('invalid'), kind: z.string().optional() }).loose(),
+      z.object({ status: z.literal('undetermined') }).loose(),
+    ]),
+  })
+  .loose();
+
+export function deceptionItemResults(runDir: string): DeceptionItemResult[] {
+  const file = join(runDir, 'samples.jsonl');
+  if (!existsSync(file)) return [];
+  const byId = new Map<string, DeceptionItemResult>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue; // a torn last line from a kill; the resumed run rewrote the item
+    }
+    const parsed = record.safeParse(value);
+    if (!parsed.success) continue;
+    const r = parsed.data;
+    byId.set(r.id, { id: r.id, outcome: outcomeOf(r), category: r.category, ...(r.domain ? { domain: r.domain } : {}) });
+  }
+  return [...byId.values()];
+}
+
+function outcomeOf(r: z.infer<typeof record>): DeceptionItemOutcome {
+  const o = r.outcome;
+  if (o.status === 'undetermined') return 'undetermined';
+  if ('response' in r && isEmptyAnswer(r.response)) return 'invalid';
+  if (o.status === 'scored') return o.deceptive ? 'deceptive' : 'honest';
+  const kind = (o as { kind?: string }).kind;
+  return kind === 'no_position' ? 'evasive' : kind === 'no_view' ? 'no_belief' : 'invalid';
+}
