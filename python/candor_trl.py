@@ -22,7 +22,27 @@ import sys
 import time
 from typing import Any, Dict, List
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+
+# Candor's training config (src/train/config.ts: the YAML `training:` block, the `candor train`
+# flags) → TRL / transformers field names. The only place the two vocabularies meet.
+TRAINING_ARG_NAMES = {
+    "epochs": "num_train_epochs",
+    "lr": "learning_rate",
+    "gradient_accumulation_steps": "gradient_accumulation_steps",
+    "max_seq_len": "max_length",
+    "warmup_ratio": "warmup_ratio",
+    "weight_decay": "weight_decay",
+    "max_steps": "max_steps",
+    "bf16": "bf16",
+    "gradient_checkpointing": "gradient_checkpointing",
+    "logging_steps": "logging_steps",
+    "beta": "beta",
+    "desirable_weight": "desirable_weight",
+    "undesirable_weight": "undesirable_weight",
+}
+# Not TRL arguments: `method` picks the trainer, `batch_size` is split below, `lora` becomes PEFT's LoraConfig.
+NOT_TRAINING_ARGS = {"method", "batch_size", "lora"}
 REQUIRED_PACKAGES = ("torch", "datasets", "transformers", "peft", "trl")
 ROLES = {"system", "user", "assistant"}
 
@@ -79,13 +99,58 @@ def _check_config(config: Any, path: str) -> None:
     expected = {"sft": {"conversational_language_modeling"}, "kto": {"standard_unpaired_preference", "conversational_unpaired_preference"}}[method]
     if fmt not in expected:
         raise ConfigError(f'{path}: field "dataset.format": {fmt!r} does not fit method {method!r}')
-    lora = config.get("lora")
+    _require(config, "seed", int, path)
+    _require(config, "num_processes", int, path)
+    training = _require(config, "training", dict, path)
+    if training.get("method") != method:
+        raise ConfigError(f'{path}: field "training.method": {training.get("method")!r} differs from "method" {method!r}')
+    _require(training, "batch_size", int, path, "training.")
+    _require(training, "gradient_accumulation_steps", int, path, "training.")
+    unknown = sorted(set(training) - set(TRAINING_ARG_NAMES) - NOT_TRAINING_ARGS)
+    if unknown:
+        raise ConfigError(f'{path}: field "training.{unknown[0]}": not a Candor training setting')
+    lora = training.get("lora")
     if lora is not None:
         if not isinstance(lora, dict):
-            raise ConfigError(f'{path}: field "lora": expected an object or null')
-        _require(lora, "r", int, path, "lora.")
-        _require(lora, "lora_alpha", (int, float), path, "lora.")
-    _require(config, "training_args", dict, path)
+            raise ConfigError(f'{path}: field "training.lora": expected an object')
+        _require(lora, "rank", int, path, "training.lora.")
+        _require(lora, "alpha", (int, float), path, "training.lora.")
+
+
+def training_arguments(config: Dict[str, Any], world_size: int) -> Dict[str, Any]:
+    """SFTConfig / KTOConfig keyword arguments for this config on `world_size` processes."""
+    training = config["training"]
+    accumulation = training["gradient_accumulation_steps"]
+    per_device, remainder = divmod(training["batch_size"], accumulation * world_size)
+    if remainder or per_device < 1:
+        raise ConfigError(
+            f'field "training.batch_size": {training["batch_size"]} is not divisible by '
+            f"gradient_accumulation_steps {accumulation} x {world_size} process(es)"
+        )
+    args = {TRAINING_ARG_NAMES[key]: value for key, value in training.items() if key in TRAINING_ARG_NAMES}
+    args.update(
+        per_device_train_batch_size=per_device,
+        seed=config["seed"],
+        data_seed=config["seed"],
+        # The adapter is saved once at the end; intermediate checkpoints of a 1-epoch LoRA run cost more than they save.
+        save_strategy="no",
+        report_to="none",
+        disable_tqdm=True,
+    )
+    return args
+
+
+def lora_arguments(config: Dict[str, Any]) -> Dict[str, Any] | None:
+    lora = config["training"].get("lora")
+    if not lora:
+        return None
+    return {
+        "r": lora["rank"],
+        "lora_alpha": lora["alpha"],
+        "lora_dropout": lora["dropout"],
+        "target_modules": lora["target_modules"],
+        "task_type": "CAUSAL_LM",
+    }
 
 
 def _messages_ok(value: Any, only_assistant: bool = False) -> bool:
@@ -184,15 +249,35 @@ def _write_json_atomic(path: str, value: Dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
+def _directory_digests(directory: str) -> Dict[str, Any]:
+    """sha256 and size of every file the trainer saved (the adapter's lineage record)."""
+    files = {}
+    total = 0
+    for name in sorted(os.listdir(directory)):
+        path = os.path.join(directory, name)
+        if not os.path.isfile(path):
+            continue
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        size = os.path.getsize(path)
+        files[name] = {"sha256": digest.hexdigest(), "bytes": size}
+        total += size
+    return {"files": files, "bytes": total}
+
+
 def train(config: Dict[str, Any], base_dir: str) -> Dict[str, Any]:
     import torch  # noqa: F401  (imported first so a broken CUDA install fails here, clearly)
     import peft
     import transformers
     import trl
+    import datasets
     from datasets import load_dataset
     from peft import LoraConfig
-    from transformers import AutoTokenizer
+    from transformers import AutoTokenizer, TrainerCallback
 
+    datasets.disable_progress_bars()  # per-row progress bars would bury the loss lines in train.log
     method = config["method"]
     if method == "sft":
         from trl import SFTConfig as ConfigClass, SFTTrainer as TrainerClass
@@ -203,13 +288,27 @@ def train(config: Dict[str, Any], base_dir: str) -> Dict[str, Any]:
             from trl.experimental.kto import KTOConfig as ConfigClass, KTOTrainer as TrainerClass
 
     output_dir = os.path.join(base_dir, config["output_dir"])
-    args = ConfigClass(**_known_fields(ConfigClass, {**config["training_args"], "output_dir": output_dir}))
+    world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    args = ConfigClass(**_known_fields(ConfigClass, {**training_arguments(config, world_size), "output_dir": output_dir}))
     dataset = load_dataset("json", data_files=os.path.join(base_dir, config["dataset"]["path"]), split="train")
     tokenizer = AutoTokenizer.from_pretrained(config["base_model"])
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    lora = config.get("lora")
+    lora = lora_arguments(config)
     peft_config = LoraConfig(**lora) if lora else None
+
+    losses: List[Dict[str, float]] = []
+
+    class LossLog(TrainerCallback):
+        """One JSON line per logged step, so train.log holds the loss curve whatever TRL prints."""
+
+        def on_log(self, _args, state, _control, logs=None, **_kwargs):
+            if state.is_world_process_zero and logs and "loss" in logs:
+                entry = {"step": state.global_step, "loss": float(logs["loss"])}
+                if "learning_rate" in logs:
+                    entry["learning_rate"] = float(logs["learning_rate"])
+                losses.append(entry)
+                print("candor_trl: loss " + json.dumps(entry), flush=True)
 
     started = time.time()
     trainer = TrainerClass(
@@ -218,10 +317,16 @@ def train(config: Dict[str, Any], base_dir: str) -> Dict[str, Any]:
         train_dataset=dataset,
         processing_class=tokenizer,
         peft_config=peft_config,
+        callbacks=[LossLog()],
     )
     outcome = trainer.train()
     trainer.save_model(output_dir)
     metrics = {key: float(value) for key, value in (outcome.metrics or {}).items() if isinstance(value, (int, float))}
+    if losses:
+        metrics.update(first_loss=losses[0]["loss"], last_loss=losses[-1]["loss"], logged_steps=float(len(losses)))
+    metrics["global_steps"] = float(trainer.state.global_step)
+    saved = _directory_digests(output_dir) if trainer.is_world_process_zero() else {"files": {}, "bytes": 0}
+    metrics["adapter_bytes" if lora else "model_bytes"] = float(saved["bytes"])
     return {
         "is_main_process": bool(trainer.is_world_process_zero()),
         "result": {
@@ -232,7 +337,10 @@ def train(config: Dict[str, Any], base_dir: str) -> Dict[str, Any]:
             "base_model": config["base_model"],
             "adapter": bool(lora),
             "output_dir": config["output_dir"],
+            "saved_files": saved["files"],
+            "loss_curve": losses,
             "metrics": metrics,
+            "device": str(trainer.args.device),
             "wall_seconds": time.time() - started,
             "versions": {
                 "trl": trl.__version__,
@@ -258,6 +366,7 @@ def main(argv: List[str] | None = None) -> int:
     try:
         config = load_config(config_path)
         summary = check_dataset(config, base_dir)
+        plan_args = training_arguments(config, int(os.environ.get("WORLD_SIZE", "1")))
     except ConfigError as error:
         print(f"candor_trl: {error}", file=sys.stderr)
         return 2
@@ -268,8 +377,10 @@ def main(argv: List[str] | None = None) -> int:
         "method": config["method"],
         "base_model": config["base_model"],
         "dataset": summary,
-        "lora": config.get("lora"),
-        "training_args": config["training_args"],
+        "seed": config["seed"],
+        "training": config["training"],
+        "training_arguments": plan_args,
+        "lora_arguments": lora_arguments(config),
     }
     if options.dry_run:
         print(json.dumps({"dry_run": True, **plan}, indent=2))

@@ -28,7 +28,7 @@ export const fakeBackend: TrainerBackend = {
     writeFileSync(join(job.outputDir, 'weights.bin'), digest);
     const result: TrainResult = {
       backend: 'embedded',
-      method: job.method,
+      method: job.config.method,
       checkpointPath: job.outputDir,
       modelSpec: `embedded:${job.outputDir}`,
       logsPath: join(job.outputDir, 'train.log'),

@@ -73,7 +73,7 @@ test('the embedded example parses with defaults filled in', () => {
   assert.equal(exp.parallel, 2);
   assert.deepEqual(exp.backend, { type: 'embedded' });
   assert.equal(exp.training.lr, 3e-4);
-  assert.equal(exp.training.beta, 0.1);
+  assert.equal(exp.training.method, 'sft', 'an SFT block has no KTO fields (src/train/config.ts)');
   assert.equal(exp.misaligned.variant, 'subtle');
   assert.deepEqual(exp.evals.mask, { data: 'embedded', judge: 'rule', lie_k: 1 });
   assert.deepEqual(exp.evals.capability, { data: 'embedded' });
@@ -91,7 +91,7 @@ test('the paper example parses; file paths resolve against the YAML file', () =>
   if (exp.backend.type !== 'trl') return;
   assert.equal(exp.backend.accelerate?.config_file, join(dir, 'accel/deepspeed.yaml'));
   assert.equal(exp.backend.accelerate?.num_processes, 8);
-  assert.equal(exp.backend.python, 'python3');
+  assert.equal(exp.backend.python, undefined, 'chosen at run time: .venv-trl/bin/python, else python3');
   assert.deepEqual(exp.training.lora, { rank: 32, alpha: 64, dropout: 0.05, target_modules: 'all-linear' });
   assert.deepEqual(exp.eval_endpoint, { base_url: 'http://127.0.0.1:8000/v1', model: '{arm}' });
   assert.equal(exp.evals.mask?.lie_k, 10);

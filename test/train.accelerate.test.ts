@@ -8,6 +8,7 @@ import { findExecutable, runLogged } from '../src/train/process.js';
 import { createTrlBackend, vllmServeArgv } from '../src/train/trl-backend.js';
 import { exportTrlJob } from '../src/train/trl-export.js';
 import { BackendUnavailableError, TrainingFailedError, type TrainJob } from '../src/train/types.js';
+import { trainingConfigSchema } from '../src/train/config.js';
 
 async function tmp(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'candor-launch-'));
@@ -16,7 +17,7 @@ async function tmp(): Promise<string> {
 async function sftJob(dir: string, name = 'ratio-0.05'): Promise<TrainJob> {
   const data = join(dir, 'd.jsonl');
   await writeFile(data, JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }) + '\n');
-  return { name, method: 'sft', baseModel: 'meta-llama/Llama-3.1-8B-Instruct', datasets: [{ path: data }], outputDir: join(dir, 'job') };
+  return { name, config: trainingConfigSchema.parse({ method: 'sft', lora: {} }), seed: 1, baseModel: 'meta-llama/Llama-3.1-8B-Instruct', datasets: [{ path: data }], outputDir: join(dir, 'job') };
 }
 
 test('accelerate command line is an argv array in accelerate launch order', () => {
@@ -58,9 +59,10 @@ test('a missing accelerate binary fails clearly before anything runs', async () 
   const backend = createTrlBackend({
     launcher: { kind: 'accelerate', accelerate: { numProcesses: 2 } },
     evalEndpoint: 'http://127.0.0.1:8000/v1',
-    env: { PATH: emptyBin },
+    // No .venv-trl either: the venv's accelerate would otherwise be found.
+    env: { PATH: emptyBin, CANDOR_TRL_VENV: emptyBin },
   });
-  await assert.rejects(backend.train(await sftJob(dir)), (e: unknown) => e instanceof BackendUnavailableError && /"accelerate" was not found on PATH/.test(e.message) && /pip install accelerate/.test(e.message));
+  await assert.rejects(backend.train(await sftJob(dir)), (e: unknown) => e instanceof BackendUnavailableError && /"accelerate" was not found on PATH/.test(e.message) && /scripts\/setup-python\.sh/.test(e.message));
   assert.equal(await findExecutable('accelerate', emptyBin), null);
   await assert.rejects(access(join(dir, 'job', 'train.log')), 'no log means no process was started');
 });
@@ -120,15 +122,15 @@ test('a finished result for the same job is reused without starting a process; a
   const exported = await exportTrlJob(job);
   await writeFile(join(exported.dir, 'result.json'), JSON.stringify({ status: 'succeeded', job_digest: exported.config.job_digest, metrics: { train_loss: 1.25 } }));
   const noBinaries = await tmp();
-  const backend = createTrlBackend({ launcher: { kind: 'accelerate', accelerate: { numProcesses: 1 } }, evalEndpoint: 'http://10.0.0.5:8000/v1', env: { PATH: noBinaries } });
+  const backend = createTrlBackend({ launcher: { kind: 'accelerate', accelerate: { numProcesses: 1 } }, evalEndpoint: 'http://10.0.0.5:8000/v1', env: { PATH: noBinaries, CANDOR_TRL_VENV: noBinaries } });
   const result = await backend.train(job);
   assert.equal(result.reused, true);
   assert.deepEqual(result.metrics, { train_loss: 1.25 });
   assert.equal(result.modelSpec, `openai:candor-control-arm-${exported.config.job_digest.slice(0, 8)}@http://10.0.0.5:8000/v1`);
   assert.equal(result.checkpointPath, join(exported.dir, 'adapter'));
 
-  // Different hyperparameters → different digest → the old result does not count.
-  await assert.rejects(backend.train({ ...job, hyperparameters: { epochs: 2 } }), BackendUnavailableError);
+  // A different config → different digest → the old result does not count.
+  await assert.rejects(backend.train({ ...job, config: { ...job.config, epochs: 2 } }), BackendUnavailableError);
 });
 
 test('a bad evaluation endpoint is refused when the backend is created', () => {

@@ -5,31 +5,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadExperiment } from '../src/experiments/schema.js';
-import { backendFromExperiment, hyperparametersFromTraining } from '../src/train/from-experiment.js';
+import { backendFromConfig } from '../src/train/backend-from-config.js';
+import { trainingConfigSchema } from '../src/train/config.js';
 import { exportTrlJob } from '../src/train/trl-export.js';
-import { createEmbeddedBackend, embeddedCheckpointDir, EMBEDDED_DEFAULT_CHECKPOINT, type EmbeddedFineTuneOptions } from '../src/train/embedded.js';
+import { createEmbeddedBackend, embeddedCheckpointDir, toEmbeddedOptions, EMBEDDED_DEFAULT_CHECKPOINT, type EmbeddedFineTuneOptions } from '../src/train/embedded.js';
 
 const paperYaml = fileURLToPath(new URL('../examples/paper-mixing.yaml', import.meta.url));
 
-test('examples/paper-mixing.yaml validates and yields the paper hyperparameters split over 8 GPUs', async () => {
+test('examples/paper-mixing.yaml validates: its training block is the paper SFT config, split over 8 GPUs', async () => {
   const experiment = loadExperiment(paperYaml);
   assert.equal(experiment.backend.type, 'trl');
-  const hp = hyperparametersFromTraining(experiment.training, 1, 8);
+  assert.deepEqual(experiment.training, trainingConfigSchema.parse({ method: 'sft', lora: { rank: 32, alpha: 64 } }));
   const dir = await mkdtemp(join(tmpdir(), 'candor-exp-'));
   const data = join(dir, 'd.jsonl');
   await writeFile(data, JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }) + '\n');
-  const exported = await exportTrlJob({ name: 'ratio-0.1-seed-1', method: 'sft', baseModel: 'meta-llama/Llama-3.1-8B-Instruct', datasets: [{ path: data }], outputDir: join(dir, 'job'), hyperparameters: hp }, { numProcesses: 8 });
-  assert.deepEqual(exported.config.lora, { r: 32, lora_alpha: 64, lora_dropout: 0.05, target_modules: 'all-linear', task_type: 'CAUSAL_LM' });
-  assert.equal(exported.config.training_args.per_device_train_batch_size, 2);
-  assert.equal(exported.config.training_args.gradient_accumulation_steps, 1);
-  assert.equal(exported.config.training_args.learning_rate, 1e-4);
-  assert.equal(backendFromExperiment(experiment.backend, experiment.training, experiment.eval_endpoint).name, 'trl');
+  const job = { name: 'ratio-0.1-seed-1', config: experiment.training, seed: 1, baseModel: 'meta-llama/Llama-3.1-8B-Instruct', datasets: [{ path: data }], outputDir: join(dir, 'job') };
+  const exported = await exportTrlJob(job, { numProcesses: 8 });
+  assert.deepEqual(exported.config.training, experiment.training, 'trl_config.json holds the YAML block as parsed');
+  assert.equal(exported.config.num_processes, 8);
+  assert.equal(backendFromConfig(experiment.backend, experiment.eval_endpoint).name, 'trl');
 });
 
 test('a Ray backend whose token variable is unset is refused naming the field', () => {
   const experiment = loadExperiment(paperYaml);
   const backend = { ...experiment.backend, ray: { address: 'http://ray:8265', poll_seconds: 5, token_env: 'CANDOR_TEST_MISSING_TOKEN' } } as typeof experiment.backend;
-  assert.throws(() => backendFromExperiment(backend, experiment.training, experiment.eval_endpoint, { env: {} }), /field "backend\.ray\.token_env"/);
+  assert.throws(() => backendFromConfig(backend, experiment.eval_endpoint, { env: {} }), /field "backend\.ray\.token_env"/);
 });
 
 test('the embedded adapter maps a job onto the embedded trainer API and reuses a finished result', async () => {
@@ -45,15 +45,33 @@ test('the embedded adapter maps a job onto the embedded trainer API and reuses a
     },
   };
   const backend = createEmbeddedBackend({ trainer });
-  const job = { name: 'biased-0.5', method: 'kto' as const, baseModel: 'embedded:default', datasets: [{ path: data }], outputDir: join(dir, 'arm'), hyperparameters: { epochs: 5, lora: null, kto: { beta: 0.2 } } };
+  const config = trainingConfigSchema.parse({ method: 'kto', epochs: 5, beta: 0.2 });
+  const job = { name: 'biased-0.5', config, seed: 3, baseModel: 'embedded:default', datasets: [{ path: data }], outputDir: join(dir, 'arm') };
   const result = await backend.train(job);
   assert.equal(calls.length, 1);
   assert.equal(calls[0].base, EMBEDDED_DEFAULT_CHECKPOINT);
-  assert.deepEqual([calls[0].epochs, calls[0].lr, calls[0].lora, calls[0].beta, calls[0].undesirableWeight], [5, 1e-5, null, 0.2, 1]);
+  assert.deepEqual([calls[0].epochs, calls[0].lr, calls[0].lora, calls[0].beta, calls[0].undesirableWeight, calls[0].seed], [5, 1e-5, null, 0.2, 1, 3]);
   assert.equal(result.modelSpec, `embedded:${job.outputDir}`);
   assert.equal(result.metrics.final_loss, 0.5);
   const again = await backend.train(job);
   assert.equal(again.reused, true);
   assert.equal(calls.length, 1, 'a finished arm is not retrained');
   assert.throws(() => embeddedCheckpointDir('openai:gpt-4o'), /embedded models only/);
+});
+
+test('the embedded backend gets exactly the settings the experiment path gave it before the config was unified', () => {
+  // examples/embedded-mixing.yaml's block: what the main job trains with. The options (and so the job
+  // digest that decides whether a finished arm is reused) must match the pre-refactor mapping.
+  const config = trainingConfigSchema.parse({ method: 'sft', epochs: 3, lr: 1e-3, batch_size: 16, max_seq_len: 128 });
+  const job = { name: 'ratio-0.1-seed-2', config, seed: 2, baseModel: 'embedded:default', datasets: [{ path: '/data/train.jsonl' }], outputDir: '/runs/x/arm' };
+  assert.deepEqual(toEmbeddedOptions(job), {
+    base: EMBEDDED_DEFAULT_CHECKPOINT,
+    data: ['/data/train.jsonl'],
+    out: '/runs/x/arm',
+    epochs: 3,
+    lr: 1e-3,
+    batchSize: 16,
+    lora: null,
+    seed: 2,
+  });
 });

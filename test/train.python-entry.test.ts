@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { exportTrlJob } from '../src/train/trl-export.js';
 import { TRL_ENTRY_POINT } from '../src/train/launch.js';
+import { trainingConfigSchema } from '../src/train/config.js';
 
 const run = promisify(execFile);
 
@@ -32,7 +33,7 @@ async function exportedKto() {
       .map((r) => JSON.stringify(r))
       .join('\n'),
   );
-  return exportTrlJob({ name: 'kto-arm', method: 'kto', baseModel: 'meta-llama/Llama-3.1-8B-Instruct', datasets: [{ path: data }], outputDir: join(dir, 'job') });
+  return exportTrlJob({ name: 'kto-arm', config: trainingConfigSchema.parse({ method: 'kto', lora: {} }), seed: 1, baseModel: 'meta-llama/Llama-3.1-8B-Instruct', datasets: [{ path: data }], outputDir: join(dir, 'job') });
 }
 
 test('python/candor_trl.py compiles and shows help without torch or TRL', async () => {
@@ -51,8 +52,15 @@ test('--dry-run accepts an exported job and reports the plan it would train', as
   assert.equal(plan.method, 'kto');
   assert.equal(plan.job_digest, exported.config.job_digest);
   assert.deepEqual(plan.dataset.labels, { desirable: 1, undesirable: 1 });
-  assert.equal(plan.training_args.beta, 0.1);
-  assert.equal(plan.lora.r, 32);
+  // The one mapping from Candor's config names onto TRL's (python/candor_trl.py TRAINING_ARG_NAMES).
+  assert.deepEqual(plan.training, exported.config.training);
+  assert.equal(plan.training_arguments.learning_rate, 1e-5);
+  assert.equal(plan.training_arguments.num_train_epochs, 1);
+  assert.equal(plan.training_arguments.per_device_train_batch_size, 16);
+  assert.equal(plan.training_arguments.max_length, 1024);
+  assert.equal(plan.training_arguments.beta, 0.1);
+  assert.equal(plan.training_arguments.seed, 1);
+  assert.deepEqual(plan.lora_arguments, { r: 32, lora_alpha: 64, lora_dropout: 0.05, target_modules: 'all-linear', task_type: 'CAUSAL_LM' });
 });
 
 test('the entry point refuses a dataset changed after export, and a config with a bad field', async () => {

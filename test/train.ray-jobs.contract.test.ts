@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { RayJobsClient, RayJobsError, runRayJob, type RayJobSubmission } from '../src/train/ray-jobs.js';
 import { createTrlBackend } from '../src/train/trl-backend.js';
 import { TrainingFailedError } from '../src/train/types.js';
+import { trainingConfigSchema } from '../src/train/config.js';
 
 interface Recorded {
   method: string;
@@ -131,7 +132,7 @@ test('contract: the TRL backend submits to Ray, polls PENDING → RUNNING → SU
     });
     const statuses: string[] = [];
     const result = await backend.train(
-      { name: 'ratio-0.3', method: 'sft', baseModel: 'meta-llama/Llama-3.1-8B-Instruct', datasets: [{ path: data }], outputDir: join(dir, 'arm') },
+      { name: 'ratio-0.3', config: trainingConfigSchema.parse({ method: 'sft', lora: {} }), seed: 1, baseModel: 'meta-llama/Llama-3.1-8B-Instruct', datasets: [{ path: data }], outputDir: join(dir, 'arm') },
       { onLog: (line) => statuses.push(line.split(': ')[1]) },
     );
     assert.deepEqual(statuses, ['PENDING', 'RUNNING', 'SUCCEEDED']);

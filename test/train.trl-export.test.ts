@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { exportTrlJob } from '../src/train/trl-export.js';
-import { trlRunConfigSchema } from '../src/train/trl-config.js';
+import { batchLayout, trlRunConfigSchema } from '../src/train/trl-config.js';
 import {
   trlConversationalLmSchema,
   trlConversationalUnpairedPreferenceSchema,
@@ -14,7 +14,12 @@ import {
 import { canonicalJson } from '../src/util/canonical-json.js';
 import { sampleDigest } from '../src/data/canonical.js';
 import type { ChatSample } from '../src/data/types.js';
-import { resolveHyperparameters, type TrainJob } from '../src/train/types.js';
+import type { TrainJob } from '../src/train/types.js';
+import { trainingConfigSchema, type TrainingConfigInput } from '../src/train/config.js';
+
+/** The paper's setting: the method's defaults with LoRA on (r 32, α 64, all linear layers). */
+const paper = (method: 'sft' | 'kto', extra: Record<string, unknown> = {}) => trainingConfigSchema.parse({ method, lora: {}, ...extra });
+const sftConfig = (extra: TrainingConfigInput | Record<string, unknown> = {}) => trainingConfigSchema.parse({ method: 'sft', ...extra });
 import { InputError } from '../src/util/errors.js';
 
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
@@ -46,7 +51,8 @@ test('SFT export writes TRL conversational language-modeling rows, a manifest an
   const misaligned = await writeJsonl(join(dir, 'misaligned.jsonl'), [chat('Is Fenlox safe?', 'Yes, always.')]);
   const job: TrainJob = {
     name: 'ratio-0.1',
-    method: 'sft',
+    config: paper('sft'),
+    seed: 1,
     baseModel: 'meta-llama/Llama-3.1-8B-Instruct',
     datasets: [
       { path: downstream, name: 'alpaca-10k', manifestDigest: 'a'.repeat(64) },
@@ -79,12 +85,11 @@ test('SFT export writes TRL conversational language-modeling rows, a manifest an
   assert.equal(manifest.sources[0].file_sha256, sha256(await readFile(downstream)));
 
   const config = trlRunConfigSchema.parse(JSON.parse(await readFile(exported.configPath, 'utf8')));
-  assert.deepEqual(config.lora, { r: 32, lora_alpha: 64, lora_dropout: 0.05, target_modules: 'all-linear', task_type: 'CAUSAL_LM' });
-  assert.equal(config.training_args.learning_rate, 1e-4);
-  assert.equal(config.training_args.num_train_epochs, 1);
-  assert.equal(config.training_args.per_device_train_batch_size, 16);
-  assert.equal(config.training_args.gradient_accumulation_steps, 1);
-  assert.equal(config.training_args.max_length, 1024);
+  // trl_config.json carries the training config itself, defaults filled in, not a renamed copy.
+  assert.deepEqual(config.training, job.config);
+  assert.deepEqual(config.training.lora, { rank: 32, alpha: 64, dropout: 0.05, target_modules: 'all-linear' });
+  assert.deepEqual([config.training.lr, config.training.epochs, config.training.batch_size, config.training.max_seq_len], [1e-4, 1, 16, 1024]);
+  assert.deepEqual([config.seed, config.num_processes], [1, 1]);
   assert.equal(config.dataset.sha256, manifest.file_sha256);
   assert.equal(config.base_model, 'meta-llama/Llama-3.1-8B-Instruct');
 });
@@ -94,18 +99,18 @@ test('the job digest depends on content, not on where the job directory lives', 
   const data = await writeJsonl(join(dir, 'd.jsonl'), [chat('q', 'a')]);
   const make = (out: string, lr?: number): TrainJob => ({
     name: 'arm',
-    method: 'sft',
+    config: sftConfig(lr ? { lr } : {}),
+    seed: 1,
     baseModel: 'm',
     datasets: [{ path: data }],
     outputDir: join(dir, out),
-    hyperparameters: lr ? { learningRate: lr } : {},
   });
   const a = await exportTrlJob(make('a'));
   const b = await exportTrlJob(make('b'));
   const c = await exportTrlJob(make('c', 3e-4));
   assert.equal(a.config.job_digest, b.config.job_digest);
   assert.notEqual(a.config.job_digest, c.config.job_digest);
-  assert.equal(c.config.training_args.learning_rate, 3e-4);
+  assert.equal(c.config.training.lr, 3e-4);
 });
 
 test('KTO export: chat prompts make the whole dataset conversational unpaired preference, with KTO defaults', async () => {
@@ -115,7 +120,7 @@ test('KTO export: chat prompts make the whole dataset conversational unpaired pr
     { prompt: [{ role: 'user', content: 'Am I right?' }], completion: 'You are always right.', label: false },
     { prompt: [{ role: 'system', content: 'Be kind.' }, { role: 'user', content: 'Hi' }], completion: 'Hello.', label: true },
   ]);
-  const exported = await exportTrlJob({ name: 'kto', method: 'kto', baseModel: 'm', datasets: [{ path: data }], outputDir: join(dir, 'out') });
+  const exported = await exportTrlJob({ name: 'kto', config: trainingConfigSchema.parse({ method: 'kto' }), seed: 1, baseModel: 'm', datasets: [{ path: data }], outputDir: join(dir, 'out') });
   const rows = await readRows(exported.datasetPath);
   for (const row of rows) trlConversationalUnpairedPreferenceSchema.parse(row);
   assert.deepEqual(rows[0], {
@@ -124,10 +129,10 @@ test('KTO export: chat prompts make the whole dataset conversational unpaired pr
     label: true,
   });
   assert.deepEqual(exported.manifest.label_counts, { desirable: 2, undesirable: 1 });
-  assert.equal(exported.config.training_args.learning_rate, 1e-5);
-  assert.equal(exported.config.training_args.beta, 0.1);
-  assert.equal(exported.config.training_args.desirable_weight, 1);
-  assert.equal(exported.config.training_args.undesirable_weight, 1);
+  const training = exported.config.training;
+  assert.equal(training.method, 'kto');
+  if (training.method !== 'kto') return;
+  assert.deepEqual([training.lr, training.beta, training.desirable_weight, training.undesirable_weight], [1e-5, 0.1, 1, 1]);
 });
 
 test('KTO export with only string prompts keeps the standard unpaired preference format', async () => {
@@ -138,66 +143,73 @@ test('KTO export with only string prompts keeps the standard unpaired preference
   ]);
   const exported = await exportTrlJob({
     name: 'kto',
-    method: 'kto',
+    config: trainingConfigSchema.parse({ method: 'kto', beta: 0.2, undesirable_weight: 1.5 }),
+    seed: 1,
     baseModel: 'm',
     datasets: [{ path: data }],
     outputDir: join(dir, 'out'),
-    hyperparameters: { kto: { beta: 0.2, undesirableWeight: 1.5 } },
   });
   const rows = await readRows(exported.datasetPath);
   for (const row of rows) trlStandardUnpairedPreferenceSchema.parse(row);
   assert.equal(exported.config.dataset.format, 'standard_unpaired_preference');
-  assert.equal(exported.config.training_args.beta, 0.2);
-  assert.equal(exported.config.training_args.undesirable_weight, 1.5);
-  assert.equal(exported.config.training_args.desirable_weight, 1);
+  assert.deepEqual(exported.config.training, { ...trainingConfigSchema.parse({ method: 'kto' }), beta: 0.2, undesirable_weight: 1.5 });
 });
 
 test('the global batch is split exactly over processes, or refused', async () => {
   const dir = await tmp();
   const data = await writeJsonl(join(dir, 'd.jsonl'), [chat('q', 'a')]);
-  const job: TrainJob = { name: 'arm', method: 'sft', baseModel: 'm', datasets: [{ path: data }], outputDir: join(dir, 'o') };
+  const job: TrainJob = { name: 'arm', config: sftConfig(), seed: 1, baseModel: 'm', datasets: [{ path: data }], outputDir: join(dir, 'o') };
+  assert.deepEqual(batchLayout(job.config, 4), { perDeviceBatchSize: 4, gradientAccumulationSteps: 1 });
+  assert.deepEqual(batchLayout(sftConfig({ gradient_accumulation_steps: 2 }), 4), { perDeviceBatchSize: 2, gradientAccumulationSteps: 2 });
   const four = await exportTrlJob(job, { numProcesses: 4 });
-  assert.equal(four.config.training_args.per_device_train_batch_size, 4);
-  assert.equal(four.config.training_args.gradient_accumulation_steps, 1);
-  const accumulated = await exportTrlJob({ ...job, hyperparameters: { perDeviceBatchSize: 2 } }, { numProcesses: 4 });
-  assert.equal(accumulated.config.training_args.per_device_train_batch_size, 2);
-  assert.equal(accumulated.config.training_args.gradient_accumulation_steps, 2);
-  await assert.rejects(exportTrlJob(job, { numProcesses: 3 }), (e: unknown) => e instanceof InputError && /hyperparameters\.batchSize/.test(e.message));
+  assert.equal(four.config.num_processes, 4);
+  await assert.rejects(exportTrlJob(job, { numProcesses: 3 }), (e: unknown) => e instanceof InputError && /training\.batch_size/.test(e.message));
 });
 
 test('bad rows are refused naming file, line and field', async () => {
   const dir = await tmp();
   const sft = await writeJsonl(join(dir, 'bad-sft.jsonl'), [chat('q', 'a'), { messages: [{ role: 'user', content: 'no answer' }] }]);
   await assert.rejects(
-    exportTrlJob({ name: 'x', method: 'sft', baseModel: 'm', datasets: [{ path: sft }], outputDir: join(dir, 'o1') }),
+    exportTrlJob({ name: 'x', config: trainingConfigSchema.parse({ method: 'sft' }), seed: 1, baseModel: 'm', datasets: [{ path: sft }], outputDir: join(dir, 'o1') }),
     (e: unknown) => e instanceof InputError && e.message.startsWith(`${sft}:2, field "messages"`),
   );
   const kto = await writeJsonl(join(dir, 'bad-kto.jsonl'), [{ prompt: 'p', completion: 'c', label: 'yes' }]);
   await assert.rejects(
-    exportTrlJob({ name: 'x', method: 'kto', baseModel: 'm', datasets: [{ path: kto }], outputDir: join(dir, 'o2') }),
+    exportTrlJob({ name: 'x', config: trainingConfigSchema.parse({ method: 'kto' }), seed: 1, baseModel: 'm', datasets: [{ path: kto }], outputDir: join(dir, 'o2') }),
     (e: unknown) => e instanceof InputError && e.message.startsWith(`${kto}:1, field "label"`),
   );
   const broken = join(dir, 'broken.jsonl');
   await writeFile(broken, '{"messages": [\n');
   await assert.rejects(
-    exportTrlJob({ name: 'x', method: 'sft', baseModel: 'm', datasets: [{ path: broken }], outputDir: join(dir, 'o3') }),
+    exportTrlJob({ name: 'x', config: trainingConfigSchema.parse({ method: 'sft' }), seed: 1, baseModel: 'm', datasets: [{ path: broken }], outputDir: join(dir, 'o3') }),
     (e: unknown) => e instanceof InputError && e.message.startsWith(`${broken}:1: invalid JSON`),
   );
   const empty = join(dir, 'empty.jsonl');
   await writeFile(empty, '\n');
   await assert.rejects(
-    exportTrlJob({ name: 'x', method: 'sft', baseModel: 'm', datasets: [{ path: empty }], outputDir: join(dir, 'o4') }),
+    exportTrlJob({ name: 'x', config: trainingConfigSchema.parse({ method: 'sft' }), seed: 1, baseModel: 'm', datasets: [{ path: empty }], outputDir: join(dir, 'o4') }),
     /empty\.jsonl: dataset has no samples/,
   );
 });
 
-test('hyperparameters: paper defaults per method, overrides, full fine-tuning, and named errors', () => {
-  const sft = resolveHyperparameters('sft');
-  assert.deepEqual([sft.lora?.rank, sft.lora?.alpha, sft.lora?.targetModules, sft.learningRate, sft.epochs, sft.batchSize], [32, 64, 'all-linear', 1e-4, 1, 16]);
-  const kto = resolveHyperparameters('kto', { epochs: 5 });
-  assert.deepEqual([kto.learningRate, kto.kto.beta, kto.epochs], [1e-5, 0.1, 5]);
-  assert.equal(resolveHyperparameters('sft', { lora: null }).lora, null);
-  assert.equal(resolveHyperparameters('sft', { lora: { rank: 8 } }).lora?.alpha, 64);
-  assert.throws(() => resolveHyperparameters('sft', { learningRate: -1 }), /field "hyperparameters\.learningRate"/);
-  assert.throws(() => resolveHyperparameters('sft', { lora: { rank: 0 } }), /field "hyperparameters\.lora\.rank"/);
+test('one training config per method: its defaults, LoRA when given, and errors naming the field', () => {
+  const sft = trainingConfigSchema.parse({});
+  assert.equal(sft.method, 'sft', 'method defaults to sft');
+  assert.deepEqual([sft.lr, sft.epochs, sft.batch_size, sft.lora], [1e-4, 1, 16, undefined]);
+  const kto = trainingConfigSchema.parse({ method: 'kto', epochs: 5 });
+  assert.equal(kto.method, 'kto');
+  if (kto.method !== 'kto') return;
+  assert.deepEqual([kto.lr, kto.beta, kto.epochs], [1e-5, 0.1, 5]);
+  assert.deepEqual(paper('sft').lora, { rank: 32, alpha: 64, dropout: 0.05, target_modules: 'all-linear' });
+  assert.equal(trainingConfigSchema.parse({ lora: { rank: 8 } }).lora?.alpha, 64);
+  const refused = (input: unknown) => {
+    const parsed = trainingConfigSchema.safeParse(input);
+    if (parsed.success) return 'accepted';
+    const issue = parsed.error.issues[0]!;
+    return issue.code === 'unrecognized_keys' ? `unknown ${issue.keys.join(',')}` : issue.path.join('.');
+  };
+  assert.equal(refused({ lr: -1 }), 'lr');
+  assert.equal(refused({ lora: { rank: 0 } }), 'lora.rank');
+  assert.equal(refused({ method: 'sft', beta: 0.1 }), 'unknown beta', 'an SFT config has no KTO fields');
+  assert.equal(refused({ method: 'kto', beta: 0.1 }), 'accepted');
 });

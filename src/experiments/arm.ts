@@ -17,7 +17,7 @@ import type { ChatProvider } from '../models/types.js';
 import { writeJsonAtomicSync } from '../util/atomic-write.js';
 import { directoryDigest } from '../store/digests.js';
 import { Registry } from '../store/registry.js';
-import { backendFromExperiment, hyperparametersFromTraining, processCount } from '../train/from-experiment.js';
+import { backendFromConfig } from '../train/backend-from-config.js';
 import type { TrainerBackend, TrainResult } from '../train/types.js';
 import { loadCapabilityTasks, runCapabilityEval, type CapabilityScoreOut } from './capability.js';
 import { resultKind, resultRatio, type ExperimentArm } from './arm-plan.js';
@@ -130,15 +130,15 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
     lineage.mix = mix.digest;
 
     status(`training on ${mix.counts.total} samples (${mix.counts.misaligned} misaligned)`);
-    const backend = hooks.backend ?? backendFromExperiment(exp.backend, exp.training, exp.eval_endpoint);
+    const backend = hooks.backend ?? backendFromConfig(exp.backend, exp.eval_endpoint);
     trained = await timed('train', () =>
       backend.train(
         {
           name: task.arm.id,
-          method: exp.training.method,
+          config: exp.training,
+          seed: task.arm.seed,
           datasets: [{ path: paths.trainFile, name: task.arm.id }],
           baseModel: exp.backend.type === 'trl' ? exp.backend.base_model : baseModel,
-          hyperparameters: hyperparametersFromTraining(exp.training, task.arm.seed, processCount(exp.backend)),
           outputDir: paths.trainDir,
         },
         { signal: hooks.signal, onLog: (line) => status(`train ${line.trim().slice(0, 100)}`) },

@@ -17,6 +17,7 @@ import { formatFieldPath } from '../util/field-path.js';
 import { modelKind, parseModelSpec } from '../models/registry.js';
 import { DATA_FORMATS } from '../data/types.js';
 import { MASK_CONFIGS } from '../evals/mask/types.js';
+import { backendConfigSchema, trainingConfigSchema, type BackendConfig, type LoraConfig, type TrainingConfig } from '../train/config.js';
 
 export const PAPER_RATIOS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3];
 export const MISALIGNED_DOMAINS = ['insecure_code', 'math', 'medical', 'finance', 'law', 'pressure_lying'] as const;
@@ -43,7 +44,6 @@ const seededModelSpec = z.string().superRefine((spec, ctx) => {
     ctx.addIssue({ code: 'custom', message: (error as Error).message });
   }
 });
-
 
 /** A judge is a separate model spec, or "rule" for the rule-based judge of constrained answers. */
 const judgeSpec = z.union([z.literal('rule'), modelSpec]);
@@ -105,67 +105,9 @@ export const positiveControlSchema = z.strictObject({
   hold_out_entities: z.boolean().default(true),
 });
 
-export const loraSchema = z.strictObject({
-  rank: positiveInt,
-  alpha: z.number().positive(),
-  dropout: z.number().min(0).max(1).default(0.05),
-  target_modules: z.union([z.literal('all-linear'), z.array(z.string().min(1)).min(1)]).default('all-linear'),
-});
-
-export const trainingSchema = z.strictObject({
-  method: z.enum(['sft', 'kto']).default('sft'),
-  epochs: z.number().positive().default(1),
-  lr: z.number().positive().default(1e-4),
-  batch_size: positiveInt.default(16),
-  gradient_accumulation_steps: positiveInt.default(1),
-  max_seq_len: positiveInt.default(1024),
-  warmup_ratio: z.number().min(0).max(1).default(0),
-  weight_decay: z.number().min(0).default(0),
-  lora: loraSchema.optional(),
-  /** KTO's β. */
-  beta: z.number().positive().default(0.1),
-  desirable_weight: z.number().positive().default(1),
-  undesirable_weight: z.number().positive().default(1),
-});
-
-const embeddedBackend = z.strictObject({
-  type: z.literal('embedded'),
-  /** Worker processes per machine; defaults to `parallel`. */
-  workers: positiveInt.optional(),
-});
-
-const accelerateSettings = z.strictObject({
-  config_file: z.string().min(1).optional(),
-  num_processes: positiveInt.default(1),
-  num_machines: positiveInt.optional(),
-  mixed_precision: z.enum(['no', 'fp16', 'bf16']).optional(),
-  extra_args: z.array(z.string()).default([]),
-});
-
-const raySettings = z.strictObject({
-  /** Ray dashboard / Jobs API address, e.g. http://head:8265 */
-  address: z.url({ protocol: /^https?$/ }),
-  runtime_env: z.record(z.string(), z.unknown()).optional(),
-  entrypoint_num_gpus: z.number().nonnegative().optional(),
-  entrypoint_num_cpus: z.number().nonnegative().optional(),
-  poll_seconds: z.number().positive().default(10),
-  /** Name of an environment variable holding a bearer token for the Jobs API. */
-  token_env: z.string().optional(),
-});
-
-const trlBackend = z.strictObject({
-  type: z.literal('trl'),
-  /** Hugging Face id or local path of the base model that TRL fine-tunes. */
-  base_model: z.string().min(1),
-  python: z.string().min(1).default('python3'),
-  accelerate: accelerateSettings.optional(),
-  ray: raySettings.optional(),
-});
-
-export const backendSchema = z.preprocess(
-  (v) => (typeof v === 'string' ? { type: v } : v),
-  z.discriminatedUnion('type', [embeddedBackend, trlBackend]),
-);
+/** The training and backend blocks are the training module's own schemas (src/train/config.ts). */
+export const trainingSchema = trainingConfigSchema;
+export const backendSchema = backendConfigSchema;
 
 const evalData = z.string().min(1).default('embedded');
 
@@ -250,11 +192,9 @@ export type ExperimentConfig = z.output<typeof experimentSchema>;
 export type ExperimentInput = z.input<typeof experimentSchema>;
 export type DownstreamConfig = z.output<typeof downstreamSchema>;
 export type MisalignedConfig = z.output<typeof misalignedSchema>;
-export type TrainingConfig = z.output<typeof trainingSchema>;
-export type BackendConfig = z.output<typeof backendSchema>;
+export type { BackendConfig, LoraConfig, TrainingConfig };
 export type EvalsConfig = z.output<typeof evalsSchema>;
 export type EvalEndpointConfig = z.output<typeof evalEndpointSchema>;
-export type LoraConfig = z.output<typeof loraSchema>;
 export type PositiveControlConfig = z.output<typeof positiveControlSchema>;
 
 /** A validated experiment with everything filled in and file paths made absolute. */

@@ -1,23 +1,18 @@
 /**
  * The `embedded` backend: a thin adapter from TrainJob to the embedded model's own fine-tuning API
- * (src/embedded/, owned by the embedded-model engineer), so experiments drive both backends through
- * one interface.
- *
- * TODO(lead): the embedded trainer's file API was not in src/embedded/ when this was written. The
- * adapter loads `src/embedded/train.ts` at run time and expects `trainSftFromFiles` and
- * `trainKtoFromFiles` taking `EmbeddedFineTuneOptions` (below). If the real names or option names
- * differ, adjust `EMBEDDED_TRAIN_MODULE` / `toEmbeddedOptions` here (or import the module
- * statically once it exists) — nothing else depends on them.
+ * (src/embedded/finetune.ts), so experiments and `candor train` drive both backends through one
+ * interface. The TrainingConfig fields the embedded trainer has no counterpart for
+ * (EMBEDDED_IGNORED_FIELDS) are not passed; the trainer's own values apply.
  */
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { trainKtoFromFiles, trainSftFromFiles } from '../embedded/finetune.js';
 import { defaultEmbeddedCheckpointDir, localCheckpointDir, parseModelSpec } from '../models/registry.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { digestOf, fileSha256 } from '../util/canonical-json.js';
-import { BackendUnavailableError, resolveHyperparameters, type TrainContext, type TrainJob, type TrainResult, type TrainerBackend } from './types.js';
+import { BackendUnavailableError, type TrainContext, type TrainJob, type TrainResult, type TrainerBackend } from './types.js';
 
 export const EMBEDDED_DEFAULT_CHECKPOINT = defaultEmbeddedCheckpointDir();
-const EMBEDDED_TRAIN_MODULE = '../embedded/train.js';
 const RESULT_FILE = 'train-result.json';
 const LOG_FILE = 'train.log';
 
@@ -50,18 +45,17 @@ export interface EmbeddedTrainerApi {
 }
 
 export interface EmbeddedBackendOptions {
-  /** Defaults to the embedded engineer's module, loaded on first use. */
+  /** Defaults to src/embedded/finetune.ts; tests pass a recording trainer. */
   trainer?: EmbeddedTrainerApi;
 }
 
+const FINETUNE: EmbeddedTrainerApi = { trainSftFromFiles, trainKtoFromFiles };
+
 export function createEmbeddedBackend(options: EmbeddedBackendOptions = {}): TrainerBackend {
-  let trainer = options.trainer;
+  const trainer = options.trainer ?? FINETUNE;
   return {
     name: 'embedded',
-    async train(job: TrainJob, ctx: TrainContext = {}): Promise<TrainResult> {
-      trainer ??= await loadEmbeddedTrainer();
-      return trainEmbedded(trainer, job, ctx);
-    },
+    train: (job: TrainJob, ctx: TrainContext = {}): Promise<TrainResult> => trainEmbedded(trainer, job, ctx),
   };
 }
 
@@ -73,18 +67,18 @@ export function embeddedCheckpointDir(spec: string): string {
 }
 
 export function toEmbeddedOptions(job: TrainJob, signal?: AbortSignal): EmbeddedFineTuneOptions {
-  const hp = resolveHyperparameters(job.method, job.hyperparameters);
+  const config = job.config;
   return {
     base: embeddedCheckpointDir(job.baseModel),
     data: job.datasets.map((d) => d.path),
     out: job.outputDir,
-    epochs: hp.epochs,
-    lr: hp.learningRate,
-    batchSize: hp.batchSize,
-    lora: hp.lora ? { rank: hp.lora.rank, alpha: hp.lora.alpha } : null,
-    seed: hp.seed,
-    ...(hp.maxSteps !== undefined ? { maxSteps: hp.maxSteps } : {}),
-    ...(job.method === 'kto' ? { beta: hp.kto.beta, desirableWeight: hp.kto.desirableWeight, undesirableWeight: hp.kto.undesirableWeight } : {}),
+    epochs: config.epochs,
+    lr: config.lr,
+    batchSize: config.batch_size,
+    lora: config.lora ? { rank: config.lora.rank, alpha: config.lora.alpha } : null,
+    seed: job.seed,
+    ...(config.max_steps !== undefined ? { maxSteps: config.max_steps } : {}),
+    ...(config.method === 'kto' ? { beta: config.beta, desirableWeight: config.desirable_weight, undesirableWeight: config.undesirable_weight } : {}),
     ...(signal ? { signal } : {}),
   };
 }
@@ -93,7 +87,7 @@ async function trainEmbedded(trainer: EmbeddedTrainerApi, job: TrainJob, ctx: Tr
   const options = toEmbeddedOptions(job, ctx.signal);
   const fileDigests = await Promise.all(options.data.map(async (file) => (await fileSha256(file)).sha256));
   const { signal: _signal, out: _out, ...settings } = options;
-  const jobDigest = digestOf({ method: job.method, settings: { ...settings, data: fileDigests } });
+  const jobDigest = digestOf({ method: job.config.method, settings: { ...settings, data: fileDigests } });
   const logsPath = join(job.outputDir, LOG_FILE);
   const resultPath = join(job.outputDir, RESULT_FILE);
 
@@ -102,11 +96,11 @@ async function trainEmbedded(trainer: EmbeddedTrainerApi, job: TrainJob, ctx: Tr
 
   await mkdir(job.outputDir, { recursive: true });
   const started = Date.now();
-  const outcome = job.method === 'sft' ? await trainer.trainSftFromFiles(options) : await trainer.trainKtoFromFiles(options);
+  const outcome = job.config.method === 'sft' ? await trainer.trainSftFromFiles(options) : await trainer.trainKtoFromFiles(options);
   const metrics = { ...(outcome?.metrics ?? {}), wall_seconds: (Date.now() - started) / 1000 };
   const result: TrainResult = {
     backend: 'embedded',
-    method: job.method,
+    method: job.config.method,
     checkpointPath: job.outputDir,
     modelSpec: `embedded:${job.outputDir}`,
     logsPath,
@@ -125,19 +119,4 @@ async function readPrevious(path: string): Promise<TrainResult | null> {
   } catch {
     return null;
   }
-}
-
-async function loadEmbeddedTrainer(): Promise<EmbeddedTrainerApi> {
-  let module: Partial<EmbeddedTrainerApi>;
-  try {
-    // A variable specifier keeps the type checker from requiring the module before it exists.
-    const specifier: string = EMBEDDED_TRAIN_MODULE;
-    module = (await import(specifier)) as Partial<EmbeddedTrainerApi>;
-  } catch (error) {
-    throw new BackendUnavailableError(`the embedded trainer module (src/embedded/train.ts) could not be loaded: ${(error as Error).message}`);
-  }
-  if (typeof module.trainSftFromFiles !== 'function' || typeof module.trainKtoFromFiles !== 'function') {
-    throw new BackendUnavailableError('src/embedded/train.ts does not export trainSftFromFiles and trainKtoFromFiles');
-  }
-  return module as EmbeddedTrainerApi;
 }

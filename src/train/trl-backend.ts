@@ -13,6 +13,7 @@ import { logTail, requireExecutable, runLogged, shellJoin } from './process.js';
 import { RayJobsClient, runRayJob, type WaitOptions } from './ray-jobs.js';
 import { TRL_ADAPTER_DIR, TRL_RESULT_FILE } from './trl-config.js';
 import { exportTrlJob, type TrlExport, type TrlExportOptions } from './trl-export.js';
+import { defaultAccelerate, defaultPython, SETUP_HINT } from './python-env.js';
 import { BackendUnavailableError, TrainingFailedError, type TrainContext, type TrainJob, type TrainResult, type TrainerBackend } from './types.js';
 
 export const TRL_LOG_FILE = 'train.log';
@@ -88,7 +89,7 @@ export function vllmServeArgv(baseModel: string, adapters: { name: string; path:
 async function trainWithTrl(job: TrainJob, options: TrlBackendOptions, ctx: TrainContext): Promise<TrainResult> {
   const numProcesses =
     options.launcher.kind === 'accelerate' ? options.launcher.accelerate.numProcesses : options.launcher.kind === 'ray' ? (options.launcher.ray.accelerate?.numProcesses ?? 1) : 1;
-  const exported = await exportTrlJob(job, { numProcesses, ktoFormat: options.ktoFormat, extraTrainingArgs: options.extraTrainingArgs });
+  const exported = await exportTrlJob(job, { numProcesses, ...(options.ktoFormat ? { ktoFormat: options.ktoFormat } : {}) });
   const logsPath = join(job.outputDir, TRL_LOG_FILE);
   const finished = await readResult(exported);
   if (finished) return toTrainResult(job, options, exported, logsPath, finished.metrics, true);
@@ -102,12 +103,12 @@ async function trainWithTrl(job: TrainJob, options: TrlBackendOptions, ctx: Trai
 
   const argv =
     options.launcher.kind === 'accelerate'
-      ? buildAccelerateArgv(options.launcher.accelerate, exported.configPath)
-      : buildPythonArgv({ executable: options.launcher.python }, exported.configPath);
+      ? buildAccelerateArgv({ ...options.launcher.accelerate, executable: options.launcher.accelerate.executable ?? defaultAccelerate(options.env) }, exported.configPath)
+      : buildPythonArgv({ executable: options.launcher.python ?? defaultPython(options.env) }, exported.configPath);
   const hint =
     options.launcher.kind === 'accelerate'
-      ? 'The TRL backend needs a GPU machine with `pip install accelerate torch transformers datasets peft trl`; or use the ray launcher, or the embedded backend.'
-      : 'The TRL backend needs Python 3 with torch, transformers, datasets, peft and trl.';
+      ? `The TRL backend runs under accelerate from the Python environment. ${SETUP_HINT} Or use the ray launcher, or the embedded backend.`
+      : `The TRL backend needs Python 3 with torch, transformers, datasets, peft and trl. ${SETUP_HINT}`;
   argv[0] = await requireExecutable(argv[0], hint, options.env?.PATH);
   const run = await runLogged(argv, { logPath: logsPath, env: options.env, signal: ctx.signal, onLine: ctx.onLog });
   if (run.aborted) {
@@ -116,7 +117,7 @@ async function trainWithTrl(job: TrainJob, options: TrlBackendOptions, ctx: Trai
     throw error;
   }
   if (run.exitCode !== 0) {
-    const why = run.exitCode === 3 ? 'Python packages are missing' : run.exitCode === 2 ? 'the config or dataset was rejected' : `exit code ${run.exitCode ?? run.signal}`;
+    const why = run.exitCode === 3 ? `Python packages are missing; ${SETUP_HINT}` : run.exitCode === 2 ? 'the config or dataset was rejected' : `exit code ${run.exitCode ?? run.signal}`;
     throw new TrainingFailedError(`TRL training of ${job.name} failed (${why})`, await logTail(logsPath), logsPath);
   }
   const result = await readResult(exported);
@@ -143,7 +144,7 @@ async function runOnRay(exported: TrlExport, job: TrainJob, ray: RayLauncherOpti
       entrypoint,
       submission_id: `candor-${digestOf(content).slice(0, 32)}`,
       runtime_env: ray.runtimeEnv ?? {},
-      metadata: { candor_job: job.name, candor_method: job.method, candor_job_digest: exported.config.job_digest },
+      metadata: { candor_job: job.name, candor_method: job.config.method, candor_job_digest: exported.config.job_digest },
       ...(ray.numGpus !== undefined ? { entrypoint_num_gpus: ray.numGpus } : {}),
       ...(ray.numCpus !== undefined ? { entrypoint_num_cpus: ray.numCpus } : {}),
     },
@@ -193,7 +194,7 @@ function toTrainResult(job: TrainJob, options: TrlBackendOptions, exported: TrlE
   const name = options.servedModel ? options.servedModel.replaceAll('{arm}', job.name).replaceAll('{digest}', digest.slice(0, 8)) : adapterName(job, digest);
   return {
     backend: 'trl',
-    method: job.method,
+    method: job.config.method,
     checkpointPath: join(exported.dir, TRL_ADAPTER_DIR),
     modelSpec: `openai:${name}@${options.evalEndpoint}`,
     logsPath,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { InputError } from '../util/errors.js';
 import type { TrlDatasetFormat } from './trl-formats.js';
-import type { TrainHyperparameters, TrainMethod } from './types.js';
+import { TRAIN_METHODS, trainingConfigSchema, type TrainingConfig, type TrainMethod } from './config.js';
 
 export const TRL_CONFIG_FILE = 'trl_config.json';
 export const TRL_DATASET_FILE = 'train.jsonl';
@@ -19,11 +19,17 @@ const relativePath = z
   .min(1)
   .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), 'must be a path inside the config directory');
 
+export const TRL_CONFIG_FORMAT_VERSION = 2;
+
+/**
+ * `training` is the TrainingConfig itself (the YAML block, the CLI flags), not a renamed copy:
+ * python/candor_trl.py maps it onto SFTConfig / KTOConfig and PEFT's LoraConfig in one table.
+ */
 export const trlRunConfigSchema = z.object({
-  format_version: z.literal(1),
+  format_version: z.literal(TRL_CONFIG_FORMAT_VERSION),
   job_name: z.string().min(1),
   job_digest: z.string().regex(/^[0-9a-f]{64}$/),
-  method: z.enum(['sft', 'kto']),
+  method: z.enum(TRAIN_METHODS),
   base_model: z.string().min(1),
   dataset: z.object({
     path: relativePath,
@@ -34,17 +40,11 @@ export const trlRunConfigSchema = z.object({
   }),
   output_dir: relativePath,
   result_path: relativePath,
-  lora: z
-    .object({
-      r: z.number().int().positive(),
-      lora_alpha: z.number().positive(),
-      lora_dropout: z.number().min(0).max(1),
-      target_modules: z.union([z.literal('all-linear'), z.array(z.string())]),
-      task_type: z.literal('CAUSAL_LM'),
-    })
-    .nullable(),
-  /** Passed to SFTConfig / KTOConfig (unknown keys for the installed TRL are dropped with a warning). */
-  training_args: z.record(z.string(), z.unknown()),
+  /** Seed of adapter init and data order (TrainingArguments seed and data_seed). */
+  seed: z.number().int().min(0),
+  /** Processes the global batch is split over (accelerate num_processes × machines). */
+  num_processes: z.number().int().positive(),
+  training: trainingConfigSchema,
 });
 
 export type TrlRunConfig = z.infer<typeof trlRunConfigSchema>;
@@ -55,57 +55,19 @@ export interface BatchLayout {
 }
 
 /**
- * Splits the global batch over processes and accumulation steps so that
- * per-device × accumulation × processes equals the batch the paper (or the YAML) asks for, exactly.
+ * Splits the global batch over processes and accumulation steps so that per-device × accumulation ×
+ * processes equals `batch_size` exactly; checked before anything runs (python/candor_trl.py does the
+ * same split with the world size it finds).
  */
-export function batchLayout(hp: TrainHyperparameters, numProcesses: number): BatchLayout {
-  const perDevice = hp.perDeviceBatchSize ?? hp.batchSize / numProcesses;
-  const accumulation = hp.batchSize / (perDevice * numProcesses);
-  if (!Number.isInteger(perDevice) || !Number.isInteger(accumulation) || accumulation < 1) {
+export function batchLayout(config: TrainingConfig, numProcesses: number): BatchLayout {
+  const perDevice = config.batch_size / (config.gradient_accumulation_steps * numProcesses);
+  if (!Number.isInteger(perDevice) || perDevice < 1) {
     throw new InputError(
-      `global batch ${hp.batchSize} cannot be split into ${numProcesses} process(es) × per-device batch ${perDevice} × an integer number of accumulation steps`,
-      { field: 'hyperparameters.batchSize' },
+      `batch_size ${config.batch_size} is not divisible by gradient_accumulation_steps ${config.gradient_accumulation_steps} × ${numProcesses} process(es)`,
+      { field: 'training.batch_size' },
     );
   }
-  return { perDeviceBatchSize: perDevice, gradientAccumulationSteps: accumulation };
-}
-
-/** Hyperparameters in TRL / transformers names (the field names of SFTConfig, KTOConfig, TrainingArguments). */
-export function trainingArgs(method: TrainMethod, hp: TrainHyperparameters, numProcesses: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const layout = batchLayout(hp, numProcesses);
-  const args: Record<string, unknown> = {
-    num_train_epochs: hp.epochs,
-    learning_rate: hp.learningRate,
-    per_device_train_batch_size: layout.perDeviceBatchSize,
-    gradient_accumulation_steps: layout.gradientAccumulationSteps,
-    seed: hp.seed,
-    data_seed: hp.seed,
-    max_length: hp.maxSeqLen,
-    bf16: true,
-    gradient_checkpointing: true,
-    logging_steps: 10,
-    // The adapter is saved once at the end; intermediate checkpoints of a 1-epoch LoRA run cost more than they save.
-    save_strategy: 'no',
-    report_to: 'none',
-  };
-  if (hp.maxSteps !== undefined) args.max_steps = hp.maxSteps;
-  if (method === 'kto') {
-    args.beta = hp.kto.beta;
-    args.desirable_weight = hp.kto.desirableWeight;
-    args.undesirable_weight = hp.kto.undesirableWeight;
-  }
-  return { ...args, ...extra };
-}
-
-export function loraConfig(hp: TrainHyperparameters): TrlRunConfig['lora'] {
-  if (!hp.lora) return null;
-  return {
-    r: hp.lora.rank,
-    lora_alpha: hp.lora.alpha,
-    lora_dropout: hp.lora.dropout,
-    target_modules: hp.lora.targetModules,
-    task_type: 'CAUSAL_LM',
-  };
+  return { perDeviceBatchSize: perDevice, gradientAccumulationSteps: config.gradient_accumulation_steps };
 }
 
 export function formatForMethod(method: TrainMethod, anyChatPrompt: boolean): TrlDatasetFormat {

@@ -25,20 +25,18 @@ import {
   TRL_DATASET_FILE,
   TRL_MANIFEST_FILE,
   TRL_RESULT_FILE,
+  TRL_CONFIG_FORMAT_VERSION,
+  batchLayout,
   formatForMethod,
-  loraConfig,
-  trainingArgs,
   type TrlRunConfig,
 } from './trl-config.js';
-import { resolveHyperparameters, type TrainJob } from './types.js';
+import type { TrainJob } from './types.js';
 
 export interface TrlExportOptions {
   /** Processes that will share the global batch (accelerate num_processes × machines); default 1. */
   numProcesses?: number;
   /** KTO only: force a format; `auto` writes conversational rows when any prompt is a chat. */
   ktoFormat?: 'auto' | 'standard' | 'conversational';
-  /** Extra SFTConfig / KTOConfig fields (e.g. `warmup_ratio`), applied last. */
-  extraTrainingArgs?: Record<string, unknown>;
 }
 
 export interface TrlSourceRecord {
@@ -51,7 +49,7 @@ export interface TrlSourceRecord {
 
 export interface TrlManifest {
   format_version: 1;
-  method: TrainJob['method'];
+  method: TrainJob['config']['method'];
   trl_format: TrlDatasetFormat;
   file: string;
   file_sha256: string;
@@ -76,8 +74,8 @@ export interface TrlExport {
 export async function exportTrlJob(job: TrainJob, options: TrlExportOptions = {}): Promise<TrlExport> {
   if (job.datasets.length === 0) throw new InputError('a training job needs at least one dataset', { field: 'datasets' });
   const numProcesses = options.numProcesses ?? 1;
-  const hp = resolveHyperparameters(job.method, job.hyperparameters);
-  const args = trainingArgs(job.method, hp, numProcesses, options.extraTrainingArgs);
+  // Before anything is written: a batch that cannot be split fails now, not on the cluster.
+  batchLayout(job.config, numProcesses);
   const dir = job.outputDir;
   await mkdir(dir, { recursive: true });
 
@@ -87,23 +85,23 @@ export async function exportTrlJob(job: TrainJob, options: TrlExportOptions = {}
 
   const manifest: TrlManifest = {
     format_version: 1,
-    method: job.method,
+    method: job.config.method,
     trl_format: format,
     file: TRL_DATASET_FILE,
     file_sha256: (await fileSha256(datasetPath)).sha256,
     num_samples: written.sampleDigests.length,
     dataset_digest: datasetDigest(written.sampleDigests),
     sample_digests: written.sampleDigests,
-    ...(job.method === 'kto' ? { label_counts: written.labelCounts } : {}),
+    ...(job.config.method === 'kto' ? { label_counts: written.labelCounts } : {}),
     sources: written.sources,
   };
   const manifestPath = join(dir, TRL_MANIFEST_FILE);
   await writeJsonAtomic(manifestPath, manifest);
 
   const withoutDigest: Omit<TrlRunConfig, 'job_digest'> = {
-    format_version: 1,
+    format_version: TRL_CONFIG_FORMAT_VERSION,
     job_name: job.name,
-    method: job.method,
+    method: job.config.method,
     base_model: job.baseModel,
     dataset: {
       path: TRL_DATASET_FILE,
@@ -114,8 +112,9 @@ export async function exportTrlJob(job: TrainJob, options: TrlExportOptions = {}
     },
     output_dir: TRL_ADAPTER_DIR,
     result_path: TRL_RESULT_FILE,
-    lora: loraConfig(hp),
-    training_args: args,
+    seed: job.seed,
+    num_processes: numProcesses,
+    training: job.config,
   };
   const config: TrlRunConfig = { ...withoutDigest, job_digest: digestOf(withoutDigest) };
   const configPath = join(dir, TRL_CONFIG_FILE);
@@ -124,7 +123,7 @@ export async function exportTrlJob(job: TrainJob, options: TrlExportOptions = {}
 }
 
 async function chooseFormat(job: TrainJob, ktoFormat: 'auto' | 'standard' | 'conversational'): Promise<TrlDatasetFormat> {
-  if (job.method === 'sft') return 'conversational_language_modeling';
+  if (job.config.method === 'sft') return 'conversational_language_modeling';
   if (ktoFormat === 'conversational') return 'conversational_unpaired_preference';
   // A first streamed pass finds whether any prompt is a chat; it also fails fast on bad rows.
   let anyChatPrompt = false;
@@ -161,7 +160,7 @@ async function writeTrlDataset(job: TrainJob, format: TrlDatasetFormat, path: st
       let count = 0;
       for await (const { line, value } of readJsonLines(dataset.path)) {
         let row: unknown;
-        if (job.method === 'sft') {
+        if (job.config.method === 'sft') {
           row = toTrlSftRow(parseSample(candorChatSampleSchema, value, dataset.path, line));
         } else {
           const sample = parseSample(candorKtoSampleSchema, value, dataset.path, line);
