@@ -23,6 +23,7 @@ import { armPaths, reportDir, RESULTS_FILE } from './layout.js';
 import { recordArmLineage } from './lineage.js';
 import { assembleResults } from './results.js';
 import { openExperimentRun } from './run-state.js';
+import { preflightExperiment } from './preflight.js';
 import { loadExperiment, modelForSeed, type Experiment } from './schema.js';
 import { createSweepProgress } from './sweep-progress.js';
 
@@ -59,6 +60,8 @@ export async function runExperiment(fileOrConfig: string | Experiment, options: 
   const experiment = typeof fileOrConfig === 'string' ? loadExperiment(fileOrConfig) : fileOrConfig;
   const parallel = options.parallel ?? experiment.parallel;
   if (!Number.isInteger(parallel) || parallel < 1) throw new InputError(`must be a positive integer, got ${parallel}`, { field: '--parallel' });
+  // Pre-flight: every path, base model and ratio is checked before the run directory is touched.
+  await preflightExperiment(experiment, { out: options.out ?? experiment.out, ...(options.registry ? { registry: options.registry } : {}) });
   const opened = openExperimentRun(options.out ?? experiment.out, experiment, { requireExisting: options.resume });
   const { runDir, state } = opened;
   const configDigest = experimentConfigDigest(experiment);

@@ -23,6 +23,8 @@ export interface ProviderOptions {
 }
 
 export class ModelSpecError extends Error {
+  /** A bad spec is bad input: the CLI exits 2. */
+  readonly exitCode = 2;
   constructor(spec: string, why: string, grammar: string) {
     super(`invalid model spec "${spec}": ${why}. Expected ${grammar}`);
     this.name = 'ModelSpecError';
