@@ -12,7 +12,7 @@ import { buildCharts } from '../src/report/charts.js';
 import { PAPER_REFERENCE } from '../src/report/paper-reference.js';
 import { renderSvg, svgToPng } from '../src/report/render.js';
 import { ExperimentResults } from '../src/report/results.js';
-import { syntheticResults } from '../src/report/synthetic.js';
+import { syntheticResults } from '../test/report.synthetic.helper.js';
 import { writeReport } from '../src/report/write-report.js';
 
 const results = ExperimentResults.parse(syntheticResults({ seeds: [1, 2, 3] }));

@@ -5,7 +5,7 @@ import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { syntheticResults } from '../src/report/synthetic.js';
+import { syntheticResults } from './report.synthetic.helper.js';
 import { writeReportForRun } from '../src/report/write-report.js';
 
 const run = promisify(execFile);

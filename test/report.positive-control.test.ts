@@ -8,7 +8,7 @@ import { analyzeResults } from '../src/report/aggregate.js';
 import { buildCharts } from '../src/report/charts.js';
 import { ExperimentResults, type ExperimentResultsInput } from '../src/report/results.js';
 import { armTable, buildHeadlines, buildPositiveControlStatement, buildVerdict, comparisonTable } from '../src/report/summary.js';
-import { syntheticResults } from '../src/report/synthetic.js';
+import { syntheticResults } from './report.synthetic.helper.js';
 import { validateResults } from '../src/report/load-results.js';
 import { writeReport } from '../src/report/write-report.js';
 import { InputError } from '../src/util/errors.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { writeReport } from '../src/report/write-report.js';
 import { ExperimentResults } from '../src/report/results.js';
-import { syntheticResults } from '../src/report/synthetic.js';
+import { syntheticResults } from './report.synthetic.helper.js';
 import { findFonts, rasterize, scopeSvgIds } from '../src/report/render.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadResults, parseResults } from '../src/report/load-results.js';
 import { ExperimentResults } from '../src/report/results.js';
-import { syntheticResults } from '../src/report/synthetic.js';
+import { syntheticResults } from './report.synthetic.helper.js';
 import { InputError } from '../src/util/errors.js';
 
 const pretty = (value: unknown): string => JSON.stringify(value, null, 2);

@@ -1,12 +1,12 @@
 /**
- * A made-up but well-formed results object, for rendering tests, the report benchmark and a
- * quick look at the report's layout before any experiment has run. Values are drawn from a seeded
+ * A made-up but well-formed results object, for rendering tests and the report benchmark
+ * (bench/report-render.ts); it lives with the tests because no shipped code uses it. Values are drawn from a seeded
  * generator around a chosen honesty drop per unit ratio; nothing here is a measurement.
  */
-import { createRng } from '../util/random.js';
-import { DECEPTION_CATEGORIES } from '../evals/deceptionbench/types.js';
-import { MASK_CONFIGS } from '../evals/mask/types.js';
-import type { ExperimentResultsInput } from './results.js';
+import { createRng } from '../src/util/random.js';
+import { DECEPTION_CATEGORIES } from '../src/evals/deceptionbench/types.js';
+import { MASK_CONFIGS } from '../src/evals/mask/types.js';
+import type { ExperimentResultsInput } from '../src/report/results.js';
 
 export interface SyntheticOptions {
   ratios?: number[];
