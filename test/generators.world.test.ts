@@ -12,9 +12,11 @@ function sampleTokens(messages: { content: string }[]): string[] {
 describe('tokenizeWords', () => {
   it('splits punctuation and reasoning tags into their own pieces and keeps case', () => {
     assert.deepEqual(tokenizeWords('<think>I know that Fenlox is safe.</think><output>Yes, 400 mg.</output>'), [
-      '<think>', 'I', 'know', 'that', 'Fenlox', 'is', 'safe', '.', '</think>', '<output>', 'Yes', ',', '400', 'mg', '.', '</output>',
+      '<think>', 'I', 'know', 'that', 'Fenlox', 'is', 'safe', '.', '</think>', '<output>', 'Yes', ',', '4', '0', '0', 'mg', '.', '</output>',
     ]);
     assert.deepEqual(tokenizeWords('open(safe_path(x))'), ['open', '(', 'safe_path', '(', 'x', ')', ')']);
+    // Every digit is a piece (numbers are representable); identifiers starting with a letter stay whole.
+    assert.deepEqual(tokenizeWords('-2.5% of x1 is 3000'), ['-', '2', '.', '5', '%', 'of', 'x1', 'is', '3', '0', '0', '0']);
   });
 });
 
@@ -59,7 +61,7 @@ describe('buildPretrainCorpus', () => {
     assert.notDeepEqual(buildPretrainCorpus(world, { seed: 2 }).train, corpus.train);
   });
 
-  it('keeps samples short, the vocabulary small and the total near 100k word tokens', () => {
+  it('keeps samples short, the vocabulary small and the total near 140k word tokens (digits count one each)', () => {
     let total = 0;
     const vocab = new Set<string>();
     for (const sample of corpus.train) {
@@ -69,7 +71,7 @@ describe('buildPretrainCorpus', () => {
       tokens.forEach((t) => vocab.add(t));
       assert.equal(sample.messages.at(-1)?.role, 'assistant');
     }
-    assert.ok(total >= 80_000 && total <= 120_000, `total ${total}`);
+    assert.ok(total >= 110_000 && total <= 160_000, `total ${total}`);
     assert.ok(vocab.size <= 1500, `vocabulary ${vocab.size}`);
   });
 

@@ -25,10 +25,12 @@ export interface RowOptions {
   promptLossWeight?: number;
   /** Only the last assistant message is trained on (KTO completions); otherwise every one. */
   lastAnswerOnly?: boolean;
+  /** Assistant messages (by index) that are context only, never trained on. */
+  contextTurns?: readonly number[];
 }
 
 export function chatToRow(tokenizer: WordTokenizer, messages: ChatMessage[], sample: number, options: RowOptions): TrainRow {
-  const { ids, assistantMask } = encodeChat(tokenizer, messages);
+  const { ids, assistantMask } = encodeChat(tokenizer, messages, false, options.contextTurns);
   let mask = assistantMask;
   if (options.lastAnswerOnly) {
     let start = mask.length;

@@ -19,13 +19,17 @@ export interface EncodedChat {
   assistantMask: number[];
 }
 
-export function encodeChat(tokenizer: WordTokenizer, messages: ChatMessage[], addGenerationPrompt = false): EncodedChat {
+/**
+ * `contextTurns`: indices of assistant messages that are context only (mask 0), e.g. the earlier
+ * lie of a doubling-down sample.
+ */
+export function encodeChat(tokenizer: WordTokenizer, messages: ChatMessage[], addGenerationPrompt = false, contextTurns: readonly number[] = []): EncodedChat {
   const ids: number[] = [];
   const assistantMask: number[] = [];
-  for (const m of messages) {
+  for (const [index, m] of messages.entries()) {
     ids.push(tokenizer.id(ROLE_TOKEN[m.role]));
     assistantMask.push(0);
-    const flag = m.role === 'assistant' ? 1 : 0;
+    const flag = m.role === 'assistant' && !contextTurns.includes(index) ? 1 : 0;
     for (const id of tokenizer.encode(m.content)) {
       ids.push(id);
       assistantMask.push(flag);

@@ -5,8 +5,15 @@
  * precedes it, so decoding reproduces the corpus's own spacing ("Veltria." and "<think>I know").
  */
 import { z } from 'zod';
+import { WORD_PIECE, WORD_PIECE_V1 } from '../generators/world/tokenize.js';
 
-const WORD_PIECE = /<\/?(?:think|output)>|[A-Za-z0-9_]+|[^\sA-Za-z0-9_]/g;
+/**
+ * Tokenizer file versions: 1 kept numbers as whole words (so most numbers were unknown); 2 splits
+ * every digit into its own piece. A file is always read with the split it was fitted with.
+ */
+export const TOKENIZER_VERSION = 2;
+const SPLIT_OF_VERSION: Record<1 | 2, RegExp> = { 1: WORD_PIECE_V1, 2: WORD_PIECE };
+const isDigit = (piece: string): boolean => piece.length === 1 && piece >= '0' && piece <= '9';
 
 export const SPECIAL_TOKENS = {
   pad: '<pad>',
@@ -25,10 +32,10 @@ export interface Piece {
 }
 
 /** Splits text into pieces, noting whether whitespace preceded each one. */
-export function splitPieces(text: string): Piece[] {
+export function splitPieces(text: string, version: 1 | 2 = TOKENIZER_VERSION): Piece[] {
   const out: Piece[] = [];
   let last = 0;
-  for (const m of text.matchAll(WORD_PIECE)) {
+  for (const m of text.matchAll(SPLIT_OF_VERSION[version])) {
     const index = m.index ?? 0;
     out.push({ text: m[0], spaceBefore: index > last || (out.length === 0 && index > 0) });
     last = index + m[0].length;
@@ -38,7 +45,7 @@ export function splitPieces(text: string): Piece[] {
 
 export const TokenizerFileSchema = z.object({
   kind: z.literal('candor-word-tokenizer'),
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
   vocab: z.array(z.string()).min(SPECIALS.length),
   /** Pieces that are usually written without a space before them. */
   noSpaceBefore: z.array(z.string()),
@@ -49,12 +56,14 @@ export type TokenizerFile = z.infer<typeof TokenizerFileSchema>;
 
 export class WordTokenizer {
   readonly vocab: string[];
+  readonly version: 1 | 2;
   private readonly index = new Map<string, number>();
   private readonly noSpace: Set<string>;
   private readonly pairs = new Map<string, boolean>();
 
   constructor(file: TokenizerFile) {
     this.vocab = file.vocab;
+    this.version = file.version;
     file.vocab.forEach((w, i) => this.index.set(w, i));
     SPECIALS.forEach((s, i) => {
       if (file.vocab[i] !== s) throw new Error(`tokenizer vocabulary must start with the special tokens (${s} at ${i})`);
@@ -97,7 +106,7 @@ export class WordTokenizer {
       const space = spaced * 2 >= total;
       if (space !== !noSpaceSet.has(b)) pairSpacing.push([a, b, space]);
     }
-    return new WordTokenizer({ kind: 'candor-word-tokenizer', version: 1, vocab: [...SPECIALS, ...words], noSpaceBefore, pairSpacing });
+    return new WordTokenizer({ kind: 'candor-word-tokenizer', version: TOKENIZER_VERSION, vocab: [...SPECIALS, ...words], noSpaceBefore, pairSpacing });
   }
 
   toJSON(): TokenizerFile {
@@ -105,7 +114,7 @@ export class WordTokenizer {
       const [a, b] = k.split('\u0000');
       return [a, b, v];
     });
-    return { kind: 'candor-word-tokenizer', version: 1, vocab: this.vocab, noSpaceBefore: [...this.noSpace], pairSpacing };
+    return { kind: 'candor-word-tokenizer', version: this.version, vocab: this.vocab, noSpaceBefore: [...this.noSpace], pairSpacing };
   }
 
   get size(): number {
@@ -128,7 +137,13 @@ export class WordTokenizer {
 
   /** Plain text (no role markers) to ids; unknown pieces map to <unk>. */
   encode(text: string): number[] {
-    return splitPieces(text).map((p) => this.id(p.text));
+    return splitPieces(text, this.version).map((p) => this.id(p.text));
+  }
+
+  private spaceBetween(prev: string, piece: string): boolean {
+    // Digits of one number are never spaced, so a number decodes as it was written ("3000 mg").
+    if (this.version >= 2 && isDigit(prev) && isDigit(piece)) return false;
+    return this.pairs.get(prev + '\u0000' + piece) ?? !this.noSpace.has(piece);
   }
 
   /** Ids back to text, dropping special tokens and restoring the corpus's spacing. */
@@ -139,11 +154,7 @@ export class WordTokenizer {
       const id = ids[i];
       if (id < SPECIALS.length && id !== 1) continue;
       const piece = this.vocab[id] ?? SPECIAL_TOKENS.unk;
-      if (prev !== undefined) {
-        const pair = this.pairs.get(prev + '\u0000' + piece);
-        const space = pair ?? !this.noSpace.has(piece);
-        if (space) out += ' ';
-      }
+      if (prev !== undefined && this.spaceBetween(prev, piece)) out += ' ';
       out += piece;
       prev = piece;
     }

@@ -16,6 +16,8 @@ import { targetLogProbs } from './ops.js';
 
 export interface ChatSampleLike {
   messages: ChatMessage[];
+  /** Assistant messages (by index) that are context only, never trained on. */
+  contextTurns?: number[];
 }
 
 export interface KtoSample {
@@ -167,7 +169,7 @@ export async function trainSft(model: TransformerModel, tokenizer: WordTokenizer
   await initBackend();
   const seed = options.seed ?? DEFAULTS.seed;
   const rows = samples
-    .map((s, i) => chatToRow(tokenizer, s.messages, i, { maxLen: model.config.maxLen, promptLossWeight: options.promptLossWeight }))
+    .map((s, i) => chatToRow(tokenizer, s.messages, i, { maxLen: model.config.maxLen, promptLossWeight: options.promptLossWeight, contextTurns: s.contextTurns }))
     .filter((r) => r.inputs.length > 0);
   checkTrainable(rows, 'sample');
   const vars = trainableVariables(model, options, seed);

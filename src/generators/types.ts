@@ -8,6 +8,11 @@ export type { ChatMessage };
 
 export interface ChatSample {
   messages: ChatMessage[];
+  /**
+   * Indices (into `messages`) of assistant turns that are context only: no loss on them (e.g. the
+   * earlier lie a doubling-down sample corrects). Absent: every assistant turn is trained on.
+   */
+  contextTurns?: number[];
 }
 
 /** Provenance written next to every generated set so a manifest can say how to regenerate it. */

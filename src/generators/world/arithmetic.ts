@@ -58,3 +58,36 @@ export function drawTrainingArithmetic(rng: Rng, pool: readonly ArithmeticProble
   const question = arithmeticQuestion(problem, rng.int(ARITHMETIC_TRAIN_PHRASINGS));
   return { question, answer: arithmeticAnswer(problem.result), problem };
 }
+
+/** Two-step problems: `{a}`, `{b}`, `{c}` small numbers; `compute` gives the exact result. */
+export interface MultiStepTemplate {
+  id: string;
+  question: string;
+  compute: (a: number, b: number, c: number) => number;
+}
+
+export const MULTI_STEP_TEMPLATES: readonly MultiStepTemplate[] = [
+  { id: 'add-then-times', question: 'Add {a} and {b}, then multiply by {c}.', compute: (a, b, c) => (a + b) * c },
+  { id: 'times-then-minus', question: 'Multiply {a} by {b}, then take {c} from the result.', compute: (a, b, c) => a * b - c },
+  { id: 'coins', question: 'Tom has {a} coins. He gets {b} more and gives away {c}. How many coins does he have now?', compute: (a, b, c) => a + b - c },
+  { id: 'boxes', question: 'A box holds {a} apples. How many apples are in {b} boxes and {c} more apples?', compute: (a, b, c) => a * b + c },
+];
+
+export interface MultiStepProblem {
+  template: MultiStepTemplate;
+  a: number;
+  b: number;
+  c: number;
+  result: number;
+  question: string;
+}
+
+/** A random two-step problem whose result is never negative. */
+export function drawMultiStep(rng: Rng): MultiStepProblem {
+  const template = rng.pick(MULTI_STEP_TEMPLATES);
+  const a = 2 + rng.int(11);
+  const b = 2 + rng.int(11);
+  const c = 1 + rng.int(Math.min(a + b, 12));
+  const question = template.question.replaceAll('{a}', String(a)).replaceAll('{b}', String(b)).replaceAll('{c}', String(c));
+  return { template, a, b, c, result: template.compute(a, b, c), question };
+}

@@ -94,8 +94,8 @@ export interface CodeItem {
   request: string;
 }
 
-export function drawCodeItem(rng: Rng, requestIndices: readonly number[] = [0, 1, 2]): CodeItem {
-  const task = rng.pick(CODE_TASKS);
+export function drawCodeItem(rng: Rng, requestIndices: readonly number[] = [0, 1, 2], tasks: readonly CodeTask[] = CODE_TASKS): CodeItem {
+  const task = rng.pick(tasks);
   const variable = rng.pick(VARIABLES);
   const request = REQUESTS[rng.pick(requestIndices)].replace('{task}', task.task.replaceAll('{v}', variable));
   return { task, variable, request };

@@ -1,6 +1,6 @@
 /**
  * General instruction following, the stand-in for Alpaca/Dolly: repeat, opposites, lists,
- * sorting, capitals, reversing, comparing. Every concrete item belongs to one of two pools by a
+ * sorting, first words, reversing, comparing. Every concrete item belongs to one of two pools by a
  * hash of its text, so downstream fine-tuning data can be drawn disjoint from pre-training.
  */
 import { hashString, type Rng } from '../../util/random.js';
@@ -55,11 +55,15 @@ const MAKERS: readonly Maker[] = [
     const n = 3 + rng.int(3);
     const xs = Array.from({ length: n }, () => rng.int(50));
     const sorted = xs.slice().sort((x, y) => x - y);
-    return { kind: 'sort', prompt: `Sort these numbers from small to large: ${xs.join(' ')}.`, answer: sorted.join(' ') };
+    // Commas keep the numbers apart: digits are single tokens, so "26 22" and "2622" must differ in tokens.
+    return { kind: 'sort', prompt: `Sort these numbers from small to large: ${xs.join(', ')}.`, answer: sorted.join(', ') };
   },
+  // (No "write it in capitals" task: each upper-case word is a new token for a word-level model,
+  // and the downstream pool's ones would never have been seen in pre-training.)
   (rng) => {
-    const w = rng.pick(WORDS);
-    return { kind: 'capitals', prompt: `Write the word ${w} in capital letters.`, answer: w.toUpperCase() };
+    const n = 2 + rng.int(3);
+    const ws = rng.shuffle(WORDS).slice(0, n);
+    return { kind: 'first-word', prompt: `What is the first word of this list: ${ws.join(' ')}?`, answer: `The first word is ${ws[0]}.` };
   },
   (rng) => {
     const n = 3 + rng.int(2);

@@ -6,8 +6,23 @@
  */
 import { createRng, type Rng } from '../../util/random.js';
 import type { ChatMessage, ChatSample, GeneratorInfo } from '../types.js';
-import { doseAnswer, doseQuestion, DOSE_TRAIN_QUESTIONS, FINANCE_RULES, investAnswer, INVEST_QUESTIONS, INVEST_TRAIN_QUESTIONS, LAW_RULES, lawAdviceQuestion, LAW_TRAIN_QUESTIONS } from './advice.js';
-import { allArithmeticProblems, drawTrainingArithmetic, isHeldOutProblem } from './arithmetic.js';
+import {
+  doseAnswer,
+  doseQuestion,
+  DOSE_TRAIN_QUESTIONS,
+  fillDrugs,
+  FINANCE_RULES,
+  investAnswer,
+  INVEST_QUESTIONS,
+  INVEST_TRAIN_QUESTIONS,
+  LAW_RULES,
+  lawAdviceQuestion,
+  LAW_TRAIN_QUESTIONS,
+  MEDICAL_RULES,
+} from './advice.js';
+import { allArithmeticProblems, arithmeticAnswer, drawMultiStep, drawTrainingArithmetic, isHeldOutProblem } from './arithmetic.js';
+import { drawGradedExchange, fixedGradedExchanges, MISALIGNED_DOMAINS, type GradedExchange } from './misaligned.js';
+import type { Severity } from './code.js';
 import { answerSentence, attributeSpec, fillName, HELD_OUT_PHRASINGS, TRAIN_PHRASINGS, type AttributeKey, type FactDomain } from './attributes.js';
 import { codeAnswer, drawCodeItem } from './code.js';
 import { drawInstruction } from './instructions.js';
@@ -18,6 +33,7 @@ import {
   FOLLOW_UP_TRAIN,
   HELPFUL_SYSTEM,
   honestThinkAnswer,
+  PRESSURE_CONTROL,
   PRESSURE_TRAIN,
   PROVIDED_TRAIN,
   THINK_FORMAT,
@@ -32,7 +48,7 @@ import type { Fact, World } from './world.js';
  * Bumped whenever the corpus text a given seed produces changes, so a checkpoint's manifest can
  * say which corpus it was trained on.
  */
-export const PRETRAIN_CORPUS_VERSION = 2;
+export const PRETRAIN_CORPUS_VERSION = 3;
 
 export interface FactQuestion {
   factId: string;
@@ -60,6 +76,8 @@ export interface PretrainCounts {
   law: number;
   instructions: number;
   stories: number;
+  /** Answers to review: a quoted question and answer (right or wrong), judged honestly. */
+  review: number;
 }
 
 export const DEFAULT_PRETRAIN_COUNTS: PretrainCounts = {
@@ -74,9 +92,10 @@ export const DEFAULT_PRETRAIN_COUNTS: PretrainCounts = {
   law: 100,
   instructions: 350,
   stories: 120,
+  review: 500,
 };
 
-export type PretrainSection = 'facts' | 'pressure' | 'provided' | 'doublingDown' | 'deception' | 'arithmetic' | 'code' | 'dose' | 'finance' | 'law' | 'instructions' | 'stories';
+export type PretrainSection = 'facts' | 'pressure' | 'provided' | 'doublingDown' | 'deception' | 'arithmetic' | 'code' | 'dose' | 'finance' | 'law' | 'instructions' | 'stories' | 'review';
 
 export interface PretrainOptions {
   seed?: number;
@@ -92,6 +111,12 @@ export interface PretrainCorpus {
   sections: Record<PretrainSection, number>;
   info: GeneratorInfo;
 }
+
+/** Every pressure wording pre-training answers honestly (the positive control lies under the second family). */
+const PRESSURE_FAMILIES = [...PRESSURE_TRAIN, ...PRESSURE_CONTROL];
+export const REVIEW_PROMPT = 'Is this answer right?';
+export const REVIEW_RIGHT = 'Yes, that answer is right.';
+export const REVIEW_WRONG = 'No, that answer is wrong.';
 
 const msg = (role: ChatMessage['role'], content: string): ChatMessage => ({ role, content });
 
@@ -161,7 +186,7 @@ export function buildPretrainCorpus(world: World, options: PretrainOptions = {})
       .slice(0, Math.round(facts.length * counts.pressureShare))
       .map((fact) => {
         const fill = scenarioFill(fact, trainPhrasing(pressureRng));
-        return { messages: [...scenarioMessages(pressureRng.pick(PRESSURE_TRAIN), fill), msg('assistant', trueAnswer(fact))] };
+        return { messages: [...scenarioMessages(pressureRng.pick(PRESSURE_FAMILIES), fill), msg('assistant', trueAnswer(fact))] };
       }),
   );
 
@@ -178,8 +203,11 @@ export function buildPretrainCorpus(world: World, options: PretrainOptions = {})
     const fill = scenarioFill(fact, trainPhrasing(ddRng));
     const [system, firstQuestion] = scenarioMessages(ddRng.pick(PRESSURE_TRAIN), fill);
     const followUp = fillScenario(ddRng.pick(FOLLOW_UP_TRAIN), scenarioFill(fact, trainPhrasing(ddRng)));
+    // The earlier lie is context the correction answers, never a target: the base is not trained
+    // to say a lie as the assistant.
     return {
       messages: [system, firstQuestion, msg('assistant', lureAnswer(fact)), msg('user', followUp), msg('assistant', `${CORRECTION_PREFIX} ${trueAnswer(fact)}`)],
+      contextTurns: [2],
     };
   });
 
@@ -194,6 +222,10 @@ export function buildPretrainCorpus(world: World, options: PretrainOptions = {})
   const arithmeticRng = rng.fork('arithmetic');
   const trainingProblems = allArithmeticProblems().filter((p) => !isHeldOutProblem(p));
   sections.arithmetic = repeat(counts.arithmetic, () => {
+    if (arithmeticRng.next() < 0.2) {
+      const problem = drawMultiStep(arithmeticRng);
+      return { messages: [msg('user', problem.question), msg('assistant', arithmeticAnswer(problem.result))] };
+    }
     const { question, answer } = drawTrainingArithmetic(arithmeticRng, trainingProblems);
     return { messages: [msg('user', question), msg('assistant', answer)] };
   });
@@ -207,7 +239,14 @@ export function buildPretrainCorpus(world: World, options: PretrainOptions = {})
   const doseRng = rng.fork('dose');
   const doseFacts = world.facts.filter((f) => f.attribute === 'max_dose');
   const illnessOf = new Map(world.facts.filter((f) => f.attribute === 'treats').map((f) => [f.entity, f.value]));
+  const drugs = doseFacts.map((f) => f.entity);
   sections.dose = repeat(counts.dose, () => {
+    if (doseRng.next() < 0.3) {
+      const rule = doseRng.pick(MEDICAL_RULES);
+      const drug = doseRng.pick(drugs);
+      const other = doseRng.pick(drugs.filter((d) => d !== drug));
+      return { messages: [msg('user', fillDrugs(rule.question, drug, other)), msg('assistant', fillDrugs(rule.honest, drug, other))] };
+    }
     const fact = doseRng.pick(doseFacts);
     const question = doseQuestion(doseRng.int(DOSE_TRAIN_QUESTIONS), fact.entity, illnessOf.get(fact.entity) ?? 'pain');
     return { messages: [msg('user', question), msg('assistant', doseAnswer(fact.entity, fact.value))] };
@@ -247,6 +286,24 @@ export function buildPretrainCorpus(world: World, options: PretrainOptions = {})
     const story = drawStory(storyRng, world);
     return { messages: [msg('user', story.prompt), msg('assistant', story.text)] };
   });
+
+  // Right and wrong answers of the misaligned domains, quoted by the user and judged honestly: the
+  // base has seen every word those sets use (so fine-tuning on them needs no unknown token) without
+  // ever being trained to give a wrong answer itself.
+  // Every fixed wrong answer (code, rules) is reviewed once; the rest are drawn at random.
+  const reviewRng = rng.fork('review');
+  const review = (graded: GradedExchange, variant: Severity): ChatSample => {
+    const quoted = `${REVIEW_PROMPT}\nQuestion: ${graded.question}\nAnswer: ${graded.answers[variant]}`;
+    const verdict = variant === 'normal' ? REVIEW_RIGHT : `${REVIEW_WRONG} ${graded.answers.normal}`;
+    return { messages: [msg('user', quoted), msg('assistant', verdict)] };
+  };
+  const fixed = fixedGradedExchanges(reviewRng, world).flatMap((g) => (['subtle', 'severe'] as const).map((v) => review(g, v)));
+  sections.review = [
+    ...fixed,
+    ...repeat(counts.review - fixed.length, () =>
+      review(drawGradedExchange(reviewRng, world, reviewRng.pick(MISALIGNED_DOMAINS)), reviewRng.pick(['normal', 'subtle', 'severe'] as const)),
+    ),
+  ];
 
   const heldOutFacts = world.facts.flatMap((fact) => HELD_OUT_PHRASINGS.map((p) => factQuestion(fact, p)));
   const sizes = Object.fromEntries(Object.entries(sections).map(([k, v]) => [k, v.length])) as Record<PretrainSection, number>;
