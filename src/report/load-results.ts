@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../util/errors.js';
 import { formatFieldPath } from '../util/field-path.js';
-import { indexJsonLines, lineOfPath } from './json-lines.js';
+import { lineOfPath, parseWithPositions } from '../util/source-lines.js';
 import { ExperimentResults } from './results.js';
 
 export const RESULTS_FILE = 'results.json';
@@ -66,7 +66,7 @@ export function validateResults(raw: unknown, source: string, text?: string): Ex
     const key = (issue as unknown as { key?: unknown }).key;
     if (typeof key === 'string') issuePath.push(key);
   }
-  const line = text === undefined ? undefined : lineOfPath(indexJsonLines(text), issuePath);
+  const line = text === undefined ? undefined : lineOfPath(parseWithPositions(text), issuePath);
   const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problem(s))` : '';
   throw new InputError(`${issue.message}${more}`, { file, line, field: formatFieldPath(issuePath, '(root)') });
 }
