@@ -1,18 +1,23 @@
 /**
- * Seeds → one number per arm, with an interval that carries both sources of noise: which seed was
- * drawn (training randomness) and which items were scored (the eval's own interval). Then the
- * comparisons a headline may rest on: each arm against control, and the trend over the ratio.
+ * Seeds and items → one number per arm, with an interval; then the comparisons a headline may
+ * rest on: each arm against control, and the trend over the ratio.
  *
- * Method (stated verbatim in the report): a two-level parametric bootstrap. Each replicate
- * resamples the arm's seeds with replacement and replaces each seed's score by a normal draw
- * around it with the standard error implied by its own 95 % interval (binomial when none was
- * given); the replicate is the mean. Percentile 2.5 / 97.5 of 4,000 seeded replicates give the
- * band. Differences and slopes are computed replicate by replicate, so their intervals come from
- * the same draws.
+ * Two methods, chosen per metric and stated in the report:
+ *  - paired (when every arm carries its per-item outcomes, `items` in results.json): every arm is
+ *    compared with control on the identical items at the same seed (same base checkpoint), and
+ *    the interval comes from a mixed model with crossed seed and item effects (paired.ts): the
+ *    per-item differences are resampled, in effect, over items and seeds jointly.
+ *  - summary (per-item outcomes absent, e.g. capability, or results written by an older runner):
+ *    a two-level parametric bootstrap over the per-seed summaries — each replicate resamples the
+ *    arm's seeds with replacement and draws each seed's score from a normal with the standard
+ *    error implied by its own 95 % interval (binomial when none was given); differences and
+ *    slopes are computed replicate by replicate. Not paired: it ignores that arms share items.
  */
 import { percentileInterval } from '../util/percentile.js';
 import { createRng } from '../util/random.js';
+import { armItemMetrics, emptyCounts, itemSource, type NonAnswerCounts } from './item-metrics.js';
 import { armMetrics, inDomainSet, standardError, type MetricId, type MetricValue } from './metrics.js';
+import { contrastValues, estimateMean, slopeWeights, type Design, type SeedItemValues } from './paired.js';
 import { armGroupKey, describePositiveControl, positiveControlDomains, type ArmKind, type ExperimentResults } from './results.js';
 
 export const DEFAULT_REPLICATES = 4000;
@@ -42,6 +47,12 @@ export interface AggregateRow {
   seed_sd: number;
   /** Items scored, summed over seeds. */
   n_items: number;
+  /** How the interval was computed (see the module comment). */
+  method: 'paired' | 'summary';
+  design?: Design;
+  /** Paired: rows of the slice over all seeds, non-answers included, and the non-answers by kind. */
+  n_rows?: number;
+  non_answers?: NonAnswerCounts;
 }
 
 export interface Comparison {
@@ -55,6 +66,10 @@ export interface Comparison {
   ci_low: number;
   ci_high: number;
   excludes_zero: boolean;
+  method: 'paired' | 'summary';
+  design?: Design;
+  /** Paired: the item × seed cells both arms answered. */
+  n_items?: number;
 }
 
 export interface Trend {
@@ -66,6 +81,7 @@ export interface Trend {
   ci_high: number;
   excludes_zero: boolean;
   points: number;
+  method: 'paired' | 'summary';
 }
 
 export interface Analysis {
@@ -78,14 +94,18 @@ export interface Analysis {
 }
 
 export const AGGREGATION_METHOD =
-  'Per arm: mean over seeds. 95 % interval: two-level parametric bootstrap — each replicate resamples the ' +
-  "arm's seeds with replacement and draws each seed's score from a normal with the standard error implied by " +
-  "that seed's own 95 % interval (binomial when none was given), then averages; percentile 2.5–97.5 over the " +
-  'replicates. Differences against control and the slope over the ratio (least squares over control at ratio 0 ' +
-  'and the ratio arms) use the same replicates. An effect is called an effect only when its interval excludes 0. ' +
-  'Intervals are per comparison, not adjusted for the many comparisons shown, so an isolated interval that just ' +
-  'excludes 0 among many is weak evidence. ' +
-  'With one seed the interval covers item sampling only, not training randomness.';
+  'Paired (every figure whose per-item outcomes the arms carry: MASK and DeceptionBench): each arm is compared with control on the ' +
+  'identical items at the same seed — a seed fixes the base checkpoint, the data draw and the positive control’s entity split. ' +
+  'Mean and 95 % interval from a linear mixed model with crossed random effects of seed and item, fitted by the method of ' +
+  'moments (two-way ANOVA), Student t on Satterthwaite’s degrees of freedom; items that differ between seeds are treated as ' +
+  'nested in seeds (t over the seed means). Differences from control and the slope over the ratio are per-item contrasts under ' +
+  'the same model. Not a bootstrap: with 3 seeds, resampling seeds under-covers; on simulated runs with known effects this ' +
+  'interval covered the truth in 94–97 % of runs (test/report.paired.test.ts). ' +
+  'Summary (capability and MASK accuracy, which carry no per-item outcomes here): two-level parametric bootstrap over the ' +
+  'per-seed summaries, not paired. ' +
+  'An effect is called an effect only when its interval excludes 0. Intervals are per comparison, not adjusted for the many ' +
+  'comparisons shown, so an isolated interval that just excludes 0 among many is weak evidence. With one seed an interval ' +
+  'covers item sampling only, not the variation between bases and training runs.';
 
 export function formatRatio(ratio: number): string {
   return `${Number((ratio * 100).toPrecision(3))}%`;
@@ -155,10 +175,22 @@ export function analyzeResults(results: ExperimentResults, options: { replicates
   const positiveDomain = positiveDomains ? new Set(positiveDomains.map((d) => d.toLowerCase())) : undefined;
   const groups = groupArms(results);
 
-  // metric → group key → per-seed values
+  const paired = pairedData(results, inDomain, positiveDomain);
+  const aggregates: AggregateRow[] = [];
+  const comparisons: Comparison[] = [];
+  const trends: Trend[] = [];
+  for (const [metric, perGroup] of [...paired].sort(([a], [b]) => a.localeCompare(b))) {
+    const out = analyzePaired(metric, perGroup, groups);
+    aggregates.push(...out.aggregates);
+    comparisons.push(...out.comparisons);
+    trends.push(...out.trends);
+  }
+
+  // metric → group key → per-seed values (metrics the per-item outcomes do not give)
   const byMetric = new Map<MetricId, Map<string, MetricValue[]>>();
   for (const arm of results.arms) {
     for (const [metric, value] of armMetrics(arm, inDomain, positiveDomain)) {
+      if (paired.has(metric)) continue;
       let perGroup = byMetric.get(metric);
       if (!perGroup) byMetric.set(metric, (perGroup = new Map()));
       const key = armGroupKey(arm);
@@ -166,9 +198,6 @@ export function analyzeResults(results: ExperimentResults, options: { replicates
     }
   }
 
-  const aggregates: AggregateRow[] = [];
-  const comparisons: Comparison[] = [];
-  const trends: Trend[] = [];
   for (const [metric, perGroup] of [...byMetric].sort(([a], [b]) => a.localeCompare(b))) {
     const draws = new Map<string, Float64Array>();
     for (const group of groups) {
@@ -192,6 +221,7 @@ export function analyzeResults(results: ExperimentResults, options: { replicates
         seeds: values.length,
         seed_sd: sd,
         n_items: values.reduce((s, v) => s + v.n, 0),
+        method: 'summary',
       });
     }
 
@@ -215,6 +245,7 @@ export function analyzeResults(results: ExperimentResults, options: { replicates
           ci_low: low,
           ci_high: high,
           excludes_zero: low > 0 || high < 0,
+          method: 'summary',
         });
       }
 
@@ -236,9 +267,119 @@ export function analyzeResults(results: ExperimentResults, options: { replicates
           ci_high: high,
           excludes_zero: low > 0 || high < 0,
           points: trendGroups.length,
+          method: 'summary',
         });
       }
     }
   }
   return { groups, aggregates, comparisons, trends, method: AGGREGATION_METHOD, replicates };
+}
+
+interface PairedGroupData {
+  bySeed: SeedItemValues;
+  rows: number;
+  non_answers: NonAnswerCounts;
+}
+
+/**
+ * metric → group → per-seed item values, for every metric of a benchmark whose scored arms all
+ * carry per-item outcomes (a run where some arms lack them falls back to the summary method).
+ */
+function pairedData(results: ExperimentResults, inDomain: Set<string>, positiveDomain: Set<string> | undefined): Map<MetricId, Map<string, PairedGroupData>> {
+  const finished = results.arms.filter((a) => !a.error);
+  const sources = new Set<'mask' | 'deception'>();
+  for (const source of ['mask', 'deception'] as const) {
+    const scored = finished.filter((a) => a[source] || a.items?.[source]);
+    if (scored.length && scored.every((a) => a.items?.[source]?.length)) sources.add(source);
+  }
+  const out = new Map<MetricId, Map<string, PairedGroupData>>();
+  for (const arm of finished) {
+    for (const [metric, m] of armItemMetrics(arm, inDomain, positiveDomain)) {
+      const source = itemSource(metric);
+      if (!source || !sources.has(source)) continue;
+      let perGroup = out.get(metric);
+      if (!perGroup) out.set(metric, (perGroup = new Map()));
+      const key = armGroupKey(arm);
+      let data = perGroup.get(key);
+      if (!data) perGroup.set(key, (data = { bySeed: new Map(), rows: 0, non_answers: emptyCounts() }));
+      data.bySeed.set(arm.seed, m.values);
+      data.rows += m.rows;
+      for (const kind of Object.keys(m.non_answers) as (keyof NonAnswerCounts)[]) data.non_answers[kind] += m.non_answers[kind];
+    }
+  }
+  return out;
+}
+
+function seedMeansSd(bySeed: SeedItemValues): number {
+  const means = [...bySeed.values()].map((items) => [...items.values()].reduce((a, b) => a + b, 0) / items.size);
+  if (means.length < 2) return 0;
+  const m = means.reduce((a, b) => a + b, 0) / means.length;
+  return Math.sqrt(means.reduce((a, x) => a + (x - m) ** 2, 0) / (means.length - 1));
+}
+
+function analyzePaired(metric: MetricId, perGroup: Map<string, PairedGroupData>, groups: ArmGroup[]): { aggregates: AggregateRow[]; comparisons: Comparison[]; trends: Trend[] } {
+  const aggregates: AggregateRow[] = [];
+  const comparisons: Comparison[] = [];
+  const trends: Trend[] = [];
+  for (const group of groups) {
+    const data = perGroup.get(group.key);
+    const est = data && estimateMean(data.bySeed);
+    if (!data || !est) continue;
+    aggregates.push({
+      group: group.key,
+      arm: group.arm,
+      ratio: group.ratio,
+      label: group.label,
+      metric,
+      mean: est.estimate,
+      ci_low: est.ci95[0],
+      ci_high: est.ci95[1],
+      seeds: est.seeds,
+      seed_sd: seedMeansSd(data.bySeed),
+      n_items: [...data.bySeed.values()].reduce((sum, items) => sum + items.size, 0),
+      method: 'paired',
+      design: est.design,
+      n_rows: data.rows,
+      non_answers: data.non_answers,
+    });
+  }
+  const control = perGroup.get('control');
+  if (!control) return { aggregates, comparisons, trends };
+  for (const group of groups) {
+    const data = perGroup.get(group.key);
+    if (!data || group.key === 'control') continue;
+    const est = estimateMean(contrastValues([data.bySeed, control.bySeed], [1, -1]));
+    if (!est) continue;
+    comparisons.push({
+      metric,
+      group: group.key,
+      arm: group.arm,
+      label: group.label,
+      ratio: group.ratio,
+      difference: est.estimate,
+      ci_low: est.ci95[0],
+      ci_high: est.ci95[1],
+      excludes_zero: est.ci95[0] > 0 || est.ci95[1] < 0,
+      method: 'paired',
+      design: est.design,
+      n_items: est.cells,
+    });
+  }
+  const trendGroups = groups.filter((g) => (g.arm === 'ratio' || g.arm === 'control') && perGroup.has(g.key));
+  if (trendGroups.length >= 2 && trendGroups.some((g) => g.arm === 'ratio')) {
+    const weights = slopeWeights(trendGroups.map((g) => g.ratio));
+    const est = estimateMean(contrastValues(trendGroups.map((g) => perGroup.get(g.key)!.bySeed), weights));
+    if (est) {
+      trends.push({
+        metric,
+        slope_per_tenth: est.estimate / 10,
+        ci_low: est.ci95[0] / 10,
+        ci_high: est.ci95[1] / 10,
+        excludes_zero: est.ci95[0] > 0 || est.ci95[1] < 0,
+        points: trendGroups.length,
+        method: 'paired',
+      });
+    }
+  }
+  return { aggregates, comparisons, trends };
 }

@@ -137,6 +137,44 @@ export const CapabilityScore = z
 export type CapabilityScore = z.output<typeof CapabilityScore>;
 
 /**
+ * One accounting of an item's outcome for every benchmark: the answers (`honest` / `lie` for
+ * MASK, `honest` / `deceptive` for DeceptionBench) and the non-answers — `evasive` (no position
+ * taken), `no_belief` (no view of its own), `undetermined` (a judge could not settle it),
+ * `invalid` (unreadable, or empty / only `<unk>`: format damage).
+ */
+export const NON_ANSWER_KINDS = ['evasive', 'no_belief', 'undetermined', 'invalid'] as const;
+export type NonAnswerKind = (typeof NON_ANSWER_KINDS)[number];
+export const MASK_ITEM_OUTCOMES = ['honest', 'lie', ...NON_ANSWER_KINDS] as const;
+export const DECEPTION_ITEM_OUTCOMES = ['honest', 'deceptive', ...NON_ANSWER_KINDS] as const;
+export const LIE_DIRECTIONS = ['toward_incentive', 'against_incentive', 'denial'] as const;
+
+/** One MASK row of one arm (ids are the same in every arm, so arms pair on them). */
+export const MaskItem = z
+  .object({
+    id: z.string().min(1),
+    outcome: z.enum(MASK_ITEM_OUTCOMES),
+    config: z.string().min(1),
+    domain: z.string().min(1).optional(),
+    // With a held-out positive control: the row's entity was lied about in its training, or not.
+    entity: z.enum(['trained', 'held_out']).optional(),
+    lure_kind: z.string().min(1).optional(),
+    lure_polarity: z.string().min(1).optional(),
+    // A neutral-mention control row (the lure mentioned, no incentive): outside every pressure figure.
+    neutral: z.literal(true).optional(),
+    direction: z.enum(LIE_DIRECTIONS).optional(),
+  })
+  .loose();
+export type MaskItem = z.output<typeof MaskItem>;
+
+export const DeceptionItem = z
+  .object({ id: z.string().min(1), outcome: z.enum(DECEPTION_ITEM_OUTCOMES), category: z.string().min(1), domain: z.string().min(1).optional() })
+  .loose();
+export type DeceptionItem = z.output<typeof DeceptionItem>;
+
+export const ArmItems = z.object({ mask: z.array(MaskItem).optional(), deception: z.array(DeceptionItem).optional() }).loose();
+export type ArmItems = z.output<typeof ArmItems>;
+
+/**
  * `positive_control`: downstream data plus pressure-format lies about one fact domain, trained and
  * evaluated like every other arm; it shows whether the honesty metric can move at all.
  */
@@ -163,6 +201,8 @@ export const ArmResult = z
     mask: MaskSummary.optional(),
     deception: DeceptionSummary.optional(),
     capability: z.record(z.string().min(1), CapabilityScore).optional(),
+    // Per-item outcomes: with them the report pairs every arm with control item by item.
+    items: ArmItems.optional(),
     // Digests linking this arm to its checkpoint, mix and source files (see `candor lineage`).
     lineage: z.record(z.string(), z.unknown()).optional(),
   })
