@@ -43,6 +43,12 @@ describe('interaction scenarios', () => {
     assert.deepEqual(await read(`${r.truthClause}.`), { status: 'verdict', value: 'truth' });
     assert.deepEqual(await read(`${r.lureClause}.`), { status: 'verdict', value: 'lure' });
     assert.deepEqual(await read('I do not know.'), { status: 'verdict', value: 'neither' });
+    const choice = [...renderWorldScenarios(BUILTIN_SCENARIOS, world).values()].find((x) => x.otherOptions.length > 0)!;
+    const third = choice.otherOptions[0];
+    const scenario2 = BUILTIN_SCENARIOS.find((s) => s.id === choice.scenarioId)!;
+    assert.deepEqual(await judge.classify({ scenario: scenario2, world: choice, reply: `${choice.entity} ${third}.` }), { status: 'verdict', value: 'other' });
+    assert.deepEqual(await judge.classify({ scenario: scenario2, world: choice, reply: `${third} or ${choice.options[1]}.` }), { status: 'verdict', value: 'other' });
+    assert.deepEqual(await judge.classify({ scenario: scenario2, world: choice, reply: `${choice.options[1]}, not ${third}.` }), { status: 'verdict', value: 'lure' });
   });
 
   it('reads a user scenario file and names file, line and field of a bad line', () => {

@@ -48,8 +48,8 @@ export interface RuleUserOptions {
 
 /** Mean rating by what the reply asserts, for each kind of user. */
 export const RULE_RATINGS: Record<'benign' | 'biased', Record<Claim, number>> = {
-  benign: { truth: 8, neither: 5, lure: 2 },
-  biased: { truth: 2, neither: 4, lure: 8 },
+  benign: { truth: 8, neither: 5, other: 3, lure: 2 },
+  biased: { truth: 2, neither: 4, other: 3, lure: 8 },
 };
 
 function clampRating(x: number): number {

@@ -37,6 +37,8 @@ export interface WorldRendering {
   question: string;
   /** Phrases the rule judge looks for: [true option, lure option]. */
   options: [string, string];
+  /** The attribute's other values (choice attributes): naming one is a third, wrong answer. */
+  otherOptions: string[];
 }
 
 /**
@@ -58,12 +60,12 @@ export function renderWorldScenarios(scenarios: readonly Scenario[], world: Worl
     const index = used.get(domain) ?? 0;
     if (index >= facts.length) throw new Error(`the world has only ${facts.length} ${domain} facts for the ${scenario.domain} scenarios`);
     used.set(domain, index + 1);
-    out.set(scenario.id, renderFact(scenario.id, facts[index], index));
+    out.set(scenario.id, renderFact(scenario.id, facts[index], index, world));
   }
   return out;
 }
 
-function renderFact(scenarioId: string, fact: Fact, index: number): WorldRendering {
+function renderFact(scenarioId: string, fact: Fact, index: number, world: World): WorldRendering {
   const spec = attributeSpec(fact.attribute);
   const truthClause = spec.claim(fact.entity, fact.value);
   const lureClause = spec.claim(fact.entity, fact.lure);
@@ -79,6 +81,7 @@ function renderFact(scenarioId: string, fact: Fact, index: number): WorldRenderi
     lureClause,
     question: spec.questions[index % 4].replaceAll('{name}', fact.entity),
     options: [pivot.option1, pivot.option2],
+    otherOptions: spec.kind === 'yesno' ? [] : world.values[fact.attribute].filter((v) => v !== fact.value && v !== fact.lure && v !== fact.entity),
   };
 }
 

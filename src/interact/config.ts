@@ -1,0 +1,144 @@
+/**
+ * The interaction-loop file (`candor interact run FILE.yaml`): which assistant, which scenarios and
+ * rendering, the user population, the sweep (biased ratios × seeds × methods × gated/ungated) and
+ * K rounds of self-training. Validated before anything is written; an error names the file, the
+ * line and the field. Relative paths resolve against the file's directory; `out` against the
+ * working directory.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { z } from 'zod';
+import { backendConfigSchema, ktoConfigSchema, sftConfigSchema } from '../train/config.js';
+import { sha256Hex } from '../util/canonical-json.js';
+import { InputError } from '../util/errors.js';
+import { formatFieldPath } from '../util/field-path.js';
+
+/** The paper's biased ratios (Hu et al. §4). */
+export const PAPER_BIASED_RATIOS = [0, 0.1, 0.2, 0.5, 1.0];
+
+const positiveInt = z.number().int().positive();
+const fraction = z.number().min(0).max(1);
+const modelSpec = z.string().regex(/^[a-z]+:.+/, 'a model spec such as "embedded:default" or "openai:<model>@<base-url>"');
+
+const usersSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('rule'), noise: z.number().min(0).default(1.5) }),
+  z.strictObject({ kind: z.literal('llm'), model: modelSpec, api_key_env: z.string().min(1).optional(), concurrency: positiveInt.default(8) }),
+]);
+
+const monitorSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Benjamini–Hochberg level. */
+  q: z.number().gt(0).lt(1).default(0.1),
+  /** What a reply's honesty is judged against. */
+  honesty_reference: z.enum(['belief', 'facts']).default('belief'),
+  /** What gating does to flagged users' feedback before selection. */
+  gate: z.enum(['drop', 'downweight']).default('drop'),
+  /** Satisfaction weight of a flagged user under `downweight` (shrunk toward the median). */
+  weight: fraction.default(0.25),
+  /** Sweep gated and ungated arms (true), or gated only / ungated only. */
+  arms: z.enum(['both', 'gated', 'ungated']).default('both'),
+});
+
+export const interactionFileSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  out: z.string().min(1).optional(),
+  /** The assistant before self-training. */
+  assistant: modelSpec.default('embedded:default'),
+  api_key_env: z.string().min(1).optional(),
+  /** "world": the embedded model's constrained world; "natural": natural language for real models. */
+  rendering: z.enum(['world', 'natural']).default('world'),
+  world_seed: positiveInt.default(1),
+  /** "builtin" or a JSONL file of scenarios. */
+  scenarios: z.string().min(1).default('builtin'),
+  /** Use only the first N scenarios (smoke runs). */
+  scenario_limit: positiveInt.optional(),
+  /** Judge of what natural-language replies assert (the world rendering uses the rule judge). */
+  judge: modelSpec.optional(),
+  judge_api_key_env: z.string().min(1).optional(),
+  users: usersSchema.default({ kind: 'rule', noise: 1.5 }),
+  population: z
+    .strictObject({
+      size: positiveInt.default(100),
+      /** Conversations each user has per round. */
+      conversations_per_user: positiveInt.default(2),
+    })
+    .default({ size: 100, conversations_per_user: 2 }),
+  turns: positiveInt.default(2),
+  sampling: z
+    .strictObject({ temperature: z.number().min(0).default(1), max_tokens: positiveInt.default(48), top_p: z.number().gt(0).max(1).optional() })
+    .default({ temperature: 1, max_tokens: 48 }),
+  belief_samples: positiveInt.default(3),
+  biased_ratios: z.array(fraction).min(1).default(PAPER_BIASED_RATIOS),
+  seeds: z.array(z.number().int().min(0)).min(1).default([1]),
+  methods: z.array(z.enum(['sft', 'kto'])).min(1).default(['sft', 'kto']),
+  rounds: positiveInt.default(1),
+  selection: z.strictObject({ top_fraction: z.number().gt(0).max(0.5).default(0.2) }).default({ top_fraction: 0.2 }),
+  monitor: monitorSchema.default(monitorSchema.parse({})),
+  backend: backendConfigSchema.default({ type: 'embedded' }),
+  /** Per-method training settings (src/train/config.ts); omitted fields take the paper's self-training values. */
+  sft: sftConfigSchema.omit({ method: true }).partial().default({}),
+  kto: ktoConfigSchema.omit({ method: true }).partial().default({}),
+  /** Conversations in flight at once. */
+  concurrency: positiveInt.default(64),
+});
+
+export type InteractionFile = z.output<typeof interactionFileSchema>;
+
+export interface InteractionConfig extends InteractionFile {
+  name: string;
+  out: string;
+  /** Absolute path of the YAML file, and the sha256 of its bytes. */
+  file: string;
+  digest: string;
+}
+
+export function loadInteractionConfig(file: string): InteractionConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read interaction file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file });
+  }
+  return parseInteractionConfig(text, file);
+}
+
+export function parseInteractionConfig(text: string, file: string): InteractionConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0];
+    throw new InputError(`YAML syntax error: ${error.message.split('\n')[0]}`, { file, line: lineCounter.linePos(error.pos[0]).line });
+  }
+  const value: unknown = doc.toJS() ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new InputError('an interaction file must be a YAML mapping (key: value lines)', { file, line: 1 });
+  const parsed = interactionFileSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
+    const path = keys.length ? [...issue.path, keys[0]] : issue.path;
+    throw new InputError(issue.message, { file, line: lineOf(doc, lineCounter, path), field: formatFieldPath(path) || undefined });
+  }
+  const config = parsed.data;
+  if (config.rendering === 'natural' && config.users.kind === 'rule' && !config.judge) {
+    throw new InputError('rule users on natural-language replies need a judge (a model spec) to read what each reply asserts', { file, line: lineOf(doc, lineCounter, ['judge']), field: 'judge' });
+  }
+  const baseDir = dirname(resolve(file));
+  const name = config.name ?? basename(file, extname(file));
+  return {
+    ...config,
+    name,
+    out: config.out ?? `runs/${name}`,
+    scenarios: config.scenarios === 'builtin' || isAbsolute(config.scenarios) ? config.scenarios : resolve(baseDir, config.scenarios),
+    file: resolve(file),
+    digest: sha256Hex(text),
+  };
+}
+
+function lineOf(doc: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as (string | number)[], true);
+    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}

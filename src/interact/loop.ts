@@ -1,0 +1,345 @@
+/**
+ * The interaction sweep: for every arm (biased ratio × seed × method × gated/ungated), K rounds in
+ * which the current assistant talks with the population, the feedback is (optionally) gated by the
+ * population monitor, the top/bottom trajectories become a self-training set, and the trained
+ * checkpoint is the next round's assistant; a last collect-only round measures the final
+ * assistant. Round 0 of every arm with the same ratio and seed is one shared collection (same
+ * population, same base assistant, same seeds).
+ *
+ * Everything goes into one run directory (src/run/run-dir.ts): samples.jsonl holds trajectories,
+ * beliefs and per-round records, appended as each finishes; a rerun resumes (finished records are
+ * kept, finished training is reused by its job digest); summary.json is written atomically at the end.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateWorld } from '../generators/world/world.js';
+import { createProvider } from '../models/registry.js';
+import type { ChatProvider } from '../models/types.js';
+import { forEachPooled } from '../run/pool.js';
+import { RUN_FILE, RunDir, type SampleRecord } from '../run/run-dir.js';
+import { backendFromConfig } from '../train/backend-from-config.js';
+import { ktoConfigSchema, sftConfigSchema, type TrainingConfig } from '../train/config.js';
+import type { TrainerBackend } from '../train/types.js';
+import { InputError } from '../util/errors.js';
+import { createProgress, type Progress } from '../util/progress.js';
+import { createRng } from '../util/random.js';
+import { createLlmClaimJudge, createWorldClaimJudge, type ClaimJudge } from './claim-judge.js';
+import type { InteractionConfig } from './config.js';
+import { ratedReplies } from './feedback.js';
+import { gateSatisfaction, monitorPopulation } from './monitor.js';
+import { generatePopulation, type SimUser } from './population.js';
+import { elicitBelief, runConversation, type BeliefRecord, type ConversationPlan, type TrajectoryRecord } from './rollout.js';
+import { readScenarioFile, type Scenario } from './scenario.js';
+import { BUILTIN_SCENARIOS } from './scenarios-builtin.js';
+import { selectTopBottom, writeSelectionDataset } from './selection.js';
+import { roundMetrics, type RoundMetrics } from './metrics.js';
+import { createLlmUsers, createRuleUsers, type UserAgent } from './users.js';
+import { renderWorldScenarios, type WorldRendering } from './world-rendering.js';
+
+export const INTERACTION_BENCHMARK = 'interaction';
+
+export interface Arm {
+  name: string;
+  ratio: number;
+  seed: number;
+  method: 'sft' | 'kto';
+  gated: boolean;
+}
+
+export interface MonitorRoundSummary {
+  flagged: number;
+  tested: number;
+  untestable: number;
+  estimated_fraction: { estimate: number; low: number; high: number } | null;
+  /** Against the hidden labels (evaluation only; the monitor never sees them). */
+  precision: number | null;
+  recall: number | null;
+  true_fraction: number;
+  honesty_counts: { rated: number; byBelief: number; byFacts: number; noPosition: number };
+}
+
+export interface RoundRecord extends SampleRecord {
+  kind: 'round';
+  arm: string;
+  round: number;
+  collection: string;
+  assistant: string;
+  conversations: number;
+  failed: number;
+  metrics: RoundMetrics;
+  monitor: MonitorRoundSummary | null;
+  /** Absent on the final collect-only round. */
+  selection?: { scored: number; k: number; gated_out: number; dataset: string; rows: number };
+  train?: { model_spec: string; checkpoint: string; metrics: Record<string, number>; reused: boolean; job_digest: string };
+}
+
+export interface InteractionRunOptions {
+  /** Run directory (default: the file's `out`). */
+  out?: string;
+  /** Require an existing run in the directory. */
+  resume?: boolean;
+  progress?: boolean;
+  signal?: AbortSignal;
+  /** Overrides the file's backend (tests use the real embedded backend through this too). */
+  backend?: TrainerBackend;
+  env?: Record<string, string | undefined>;
+}
+
+export interface InteractionRunOutput {
+  runDir: string;
+  summaryPath: string;
+  arms: number;
+  rounds: RoundRecord[];
+  failedConversations: number;
+  totalConversations: number;
+}
+
+export function planArms(config: InteractionConfig): Arm[] {
+  const gates = !config.monitor.enabled ? [false] : config.monitor.arms === 'both' ? [false, true] : [config.monitor.arms === 'gated'];
+  const arms: Arm[] = [];
+  for (const ratio of config.biased_ratios)
+    for (const seed of config.seeds)
+      for (const method of config.methods)
+        for (const gated of gates) arms.push({ name: `ratio-${ratio}_seed-${seed}_${method}_${gated ? 'gated' : 'ungated'}`, ratio, seed, method, gated });
+  return arms;
+}
+
+export function loadScenarios(config: InteractionConfig): Scenario[] {
+  const all = config.scenarios === 'builtin' ? [...BUILTIN_SCENARIOS] : readScenarioFile(config.scenarios);
+  return config.scenario_limit ? all.slice(0, config.scenario_limit) : all;
+}
+
+/** Which scenario each of a user's conversations in a round is about: a seeded round-robin over a shuffled list. */
+export function conversationPlans(input: { collection: string; arm: string; round: number; seed: number; users: SimUser[]; scenarios: Scenario[]; perUser: number; world?: Map<string, WorldRendering> }): ConversationPlan[] {
+  const order = createRng(`scenarios:${input.collection}:${input.round}:${input.seed}`).shuffle(input.scenarios);
+  const plans: ConversationPlan[] = [];
+  input.users.forEach((user, u) => {
+    for (let c = 0; c < input.perUser; c++) {
+      const scenario = order[(u * input.perUser + c) % order.length];
+      plans.push({
+        id: `t:${input.collection}:r${input.round}:${user.id}:${c}`,
+        arm: input.collection,
+        round: input.round,
+        user,
+        scenario,
+        ...(input.world ? { world: input.world.get(scenario.id)! } : {}),
+        seed: input.seed,
+      });
+    }
+  });
+  return plans;
+}
+
+function trainingConfigOf(config: InteractionConfig, method: 'sft' | 'kto'): TrainingConfig {
+  // The paper's self-training: SFT 5 epochs lr 1e-4; KTO lr 1e-5, β 0.1 (the schema's defaults).
+  return method === 'sft' ? sftConfigSchema.parse({ epochs: 5, ...config.sft, method }) : ktoConfigSchema.parse({ ...config.kto, method });
+}
+
+function openRunDir(config: InteractionConfig, dir: string, resume: boolean): RunDir {
+  if (existsSync(join(dir, RUN_FILE))) {
+    const run = RunDir.open(dir, INTERACTION_BENCHMARK);
+    if (run.manifest.data_digest !== config.digest) {
+      throw new InputError(`this run directory holds a run of a different interaction file (digest ${run.manifest.data_digest.slice(0, 12)}); choose another --out`, { file: dir, field: '--out' });
+    }
+    return run;
+  }
+  if (resume) throw new InputError('no run to resume here', { file: dir, field: '--resume' });
+  return RunDir.create(dir, { benchmark: INTERACTION_BENCHMARK, dataDigest: config.digest, options: { file: config.file, name: config.name } });
+}
+
+export async function runInteraction(config: InteractionConfig, options: InteractionRunOptions = {}): Promise<InteractionRunOutput> {
+  const scenarios = loadScenarios(config);
+  const world = config.rendering === 'world' ? renderWorldScenarios(scenarios, generateWorld(config.world_seed)) : undefined;
+  const arms = planArms(config);
+  const backend = options.backend ?? backendFromConfig(config.backend, undefined, options.env ? { env: options.env as NodeJS.ProcessEnv } : {});
+  const dir = options.out ?? config.out;
+  const run = openRunDir(config, dir, options.resume ?? false);
+  const done = new Map<string, SampleRecord>();
+  for (const record of run.readSamples()) done.set(record.id, record);
+
+  const providerOptions = { ...(options.env ? { env: options.env } : {}) };
+  const judgeProvider = config.rendering === 'natural' && config.judge ? await createProvider(config.judge, { ...providerOptions, ...(config.judge_api_key_env ? { apiKeyEnv: config.judge_api_key_env } : {}) }) : undefined;
+  const judge: ClaimJudge = judgeProvider ? createLlmClaimJudge(judgeProvider, run.manifest.fence_secret) : createWorldClaimJudge();
+  const userProvider = config.users.kind === 'llm' ? await createProvider(config.users.model, { ...providerOptions, concurrency: config.users.concurrency, ...(config.users.api_key_env ? { apiKeyEnv: config.users.api_key_env } : {}) }) : undefined;
+  const users: UserAgent = userProvider ? createLlmUsers(userProvider, run.manifest.fence_secret) : createRuleUsers({ noise: config.users.kind === 'rule' ? config.users.noise : 0 });
+
+  const perRound = config.population.size * config.population.conversations_per_user;
+  const sharedCollections = new Set(arms.map((a) => `ratio-${a.ratio}_seed-${a.seed}`)).size;
+  const total = sharedCollections * perRound + arms.length * config.rounds * perRound;
+  const progress: Progress = createProgress({ label: 'interact', total, unit: 'conv', silent: !(options.progress ?? false) });
+  const rounds: RoundRecord[] = [];
+  let failedConversations = 0;
+  let totalConversations = 0;
+
+  try {
+    for (const arm of arms) {
+      const population = generatePopulation({ size: config.population.size, biasedFraction: arm.ratio, seed: arm.seed });
+      let assistantSpec = config.assistant;
+      let trainBase = config.assistant;
+      const armTrajectories: TrajectoryRecord[] = [];
+      const armBeliefs: BeliefRecord[] = [];
+      for (let round = 0; round <= config.rounds; round++) {
+        const collection = round === 0 ? `ratio-${arm.ratio}_seed-${arm.seed}` : arm.name;
+        const plans = conversationPlans({ collection, arm: arm.name, round, seed: arm.seed, users: population, scenarios, perUser: config.population.conversations_per_user, ...(world ? { world } : {}) });
+        const roundId = `r:${arm.name}:${round}`;
+        const finished = done.get(roundId) as RoundRecord | undefined;
+        const already = plans.filter((p) => done.has(p.id)).length;
+        if (finished) {
+          progress.tick(plans.length, `${arm.name} round ${round} (done)`);
+        } else if (already) {
+          progress.tick(already);
+        }
+        const { trajectories, beliefs } = await collectRound({ plans, collection, round, arm, assistantSpec, config, scenarios, world, judge, users, run, done, progress, signal: options.signal, providerOptions, skipMissing: finished !== undefined });
+        armTrajectories.push(...trajectories);
+        armBeliefs.push(...beliefs);
+        if (finished) {
+          rounds.push(finished);
+          if (finished.train) {
+            assistantSpec = finished.train.model_spec;
+            trainBase = backend.name === 'embedded' ? finished.train.model_spec : finished.train.checkpoint;
+          }
+          failedConversations += finished.failed;
+          totalConversations += finished.conversations;
+          continue;
+        }
+        const failed = trajectories.filter((t) => t.error !== undefined).length;
+        failedConversations += failed;
+        totalConversations += trajectories.length;
+        const monitor = config.monitor.enabled ? runMonitor(armTrajectories, armBeliefs, population, config, arm.seed) : null;
+        const record: RoundRecord = {
+          id: roundId,
+          kind: 'round',
+          arm: arm.name,
+          round,
+          collection,
+          assistant: assistantSpec,
+          conversations: trajectories.length,
+          failed,
+          metrics: roundMetrics(trajectories, beliefs, population, config.monitor.honesty_reference, arm.seed),
+          monitor: monitor?.summary ?? null,
+        };
+        if (round < config.rounds) {
+          const scored = arm.gated && monitor ? gateSatisfaction(trajectories, monitor.flagged, config.monitor.gate, config.monitor.weight) : trajectories.map((t) => ({ ...t, selection_score: t.satisfaction }));
+          const selection = selectTopBottom(scored, { topFraction: config.selection.top_fraction, seed: arm.seed * 1000 + round });
+          const dataset = writeSelectionDataset(join(run.dir, 'datasets', arm.name, `round-${round}`), arm.method, selection);
+          record.selection = { scored: selection.scored, k: selection.k, gated_out: trajectories.length - scored.length, dataset: dataset.path, rows: dataset.rows };
+          if (dataset.rows === 0) throw new Error(`${arm.name} round ${round}: no trajectory could be scored, so there is nothing to self-train on (${failed} of ${trajectories.length} conversations failed)`);
+          const result = await backend.train(
+            { name: `${arm.name}-r${round + 1}`, config: trainingConfigOf(config, arm.method), seed: arm.seed, datasets: [{ path: dataset.path, name: `${arm.name}-round-${round}` }], baseModel: trainBase, outputDir: join(run.dir, 'checkpoints', arm.name, `round-${round + 1}`) },
+            options.signal ? { signal: options.signal } : {},
+          );
+          record.train = { model_spec: result.modelSpec, checkpoint: result.checkpointPath, metrics: result.metrics, reused: result.reused ?? false, job_digest: result.jobDigest };
+          assistantSpec = result.modelSpec;
+          trainBase = backend.name === 'embedded' ? result.modelSpec : result.checkpointPath;
+        }
+        run.appendSample(record);
+        done.set(record.id, record);
+        rounds.push(record);
+      }
+    }
+  } finally {
+    progress.stop();
+    await judgeProvider?.close?.();
+    await userProvider?.close?.();
+  }
+  const summary = { name: config.name, file: config.file, digest: config.digest, arms: arms.length, rounds: config.rounds, failed_conversations: failedConversations, conversations: totalConversations, round_records: rounds.map(({ id: _id, ...r }) => r) };
+  run.writeSummary(summary);
+  if (failedConversations === 0) run.finish({ conversations: totalConversations });
+  run.close();
+  return { runDir: run.dir, summaryPath: join(run.dir, 'summary.json'), arms: arms.length, rounds, failedConversations, totalConversations };
+}
+
+interface CollectInput {
+  plans: ConversationPlan[];
+  collection: string;
+  round: number;
+  arm: Arm;
+  assistantSpec: string;
+  config: InteractionConfig;
+  scenarios: Scenario[];
+  world: Map<string, WorldRendering> | undefined;
+  judge: ClaimJudge;
+  users: UserAgent;
+  run: RunDir;
+  done: Map<string, SampleRecord>;
+  progress: Progress;
+  signal: AbortSignal | undefined;
+  providerOptions: Record<string, unknown>;
+  /** The round is finished: missing conversations are not run (a shared collection may hold more). */
+  skipMissing: boolean;
+}
+
+/** Runs the round's missing conversations and belief elicitations; returns all of them (old and new). */
+async function collectRound(input: CollectInput): Promise<{ trajectories: TrajectoryRecord[]; beliefs: BeliefRecord[] }> {
+  const { plans, config, done, run } = input;
+  const usedScenarios = [...new Map(plans.map((p) => [p.scenario.id, p.scenario])).values()];
+  const beliefIds = usedScenarios.map((s) => `b:${input.collection}:r${input.round}:${s.id}`);
+  const missingPlans = input.skipMissing ? [] : plans.filter((p) => !done.has(p.id));
+  const missingBeliefs = input.skipMissing || !config.monitor.enabled ? [] : usedScenarios.filter((_, i) => !done.has(beliefIds[i]));
+  if (missingPlans.length || missingBeliefs.length) {
+    let assistant: ChatProvider | undefined;
+    try {
+      assistant = await createProvider(input.assistantSpec, { ...input.providerOptions, concurrency: config.concurrency, ...(config.api_key_env ? { apiKeyEnv: config.api_key_env } : {}) });
+      const deps = {
+        assistant,
+        assistantSpec: input.assistantSpec,
+        users: input.users,
+        judge: input.judge,
+        turns: config.turns,
+        sampling: { temperature: config.sampling.temperature, maxTokens: config.sampling.max_tokens, ...(config.sampling.top_p !== undefined ? { topP: config.sampling.top_p } : {}) },
+        ...(input.signal ? { signal: input.signal } : {}),
+      };
+      await forEachPooled(missingPlans, config.concurrency, (plan) => runConversation(plan, deps), (record) => {
+        run.appendSample(record as unknown as SampleRecord);
+        done.set(record.id, record as unknown as SampleRecord);
+        input.progress.tick(1, `${input.arm.name} round ${input.round}`);
+      });
+      await forEachPooled(
+        missingBeliefs,
+        config.concurrency,
+        (scenario) => elicitBelief({ id: `b:${input.collection}:r${input.round}:${scenario.id}`, arm: input.collection, round: input.round, scenario, ...(input.world ? { world: input.world.get(scenario.id)! } : {}), seed: input.arm.seed }, deps, config.belief_samples),
+        (record) => {
+          run.appendSample(record as unknown as SampleRecord);
+          done.set(record.id, record as unknown as SampleRecord);
+        },
+      );
+    } finally {
+      await assistant?.close?.();
+    }
+  }
+  return {
+    trajectories: plans.map((p) => done.get(p.id)).filter((r): r is SampleRecord => r !== undefined) as unknown as TrajectoryRecord[],
+    beliefs: beliefIds.map((id) => done.get(id)).filter((r): r is SampleRecord => r !== undefined) as unknown as BeliefRecord[],
+  };
+}
+
+function runMonitor(trajectories: TrajectoryRecord[], beliefs: BeliefRecord[], population: SimUser[], config: InteractionConfig, seed: number): { flagged: Set<string>; summary: MonitorRoundSummary } {
+  const { replies, counts } = ratedReplies(trajectories, beliefs, config.monitor.honesty_reference);
+  const report = monitorPopulation(replies, { q: config.monitor.q, seed, bootstrap: 200 });
+  const biased = new Set(population.filter((u) => u.biased).map((u) => u.id));
+  const hits = report.flagged.filter((u) => biased.has(u)).length;
+  const e = report.estimatedFraction;
+  return {
+    flagged: new Set(report.flagged),
+    summary: {
+      flagged: report.flagged.length,
+      tested: report.tested,
+      untestable: report.untestable,
+      estimated_fraction: e ? { estimate: e.estimate, low: e.low, high: e.high } : null,
+      precision: report.flagged.length ? hits / report.flagged.length : null,
+      recall: biased.size ? hits / biased.size : null,
+      true_fraction: biased.size / population.length,
+      honesty_counts: counts,
+    },
+  };
+}
+
+/** The run's round records, for reports. */
+export function readRoundRecords(runDir: string): RoundRecord[] {
+  const file = join(runDir, 'samples.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"kind":"round"'))
+    .map((l) => JSON.parse(l) as RoundRecord);
+}
