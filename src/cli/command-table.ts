@@ -60,6 +60,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: { report: "write an experiment run's report: one self-contained HTML file, PNG/SVG charts, CSV/JSON of every number" },
     load: async () => (await import('./commands/report.js')).registerReportCommands,
   },
+  {
+    names: ['export'],
+    usage: { export: 'export [options] <run-dir>' },
+    summary: { export: "write an eval run's samples as an Inspect AI log, CSV or JSONL" },
+    load: async () => (await import('./commands/export.js')).registerExportCommand,
+  },
 ];
 
 /** The entry that registers `name`, if any. */
