@@ -90,7 +90,7 @@ test('bad records are refused with file, line and field', async () => {
   const badJson = file('bad-json.jsonl', jsonl([{ messages: [{ role: 'user', content: 'a' }] }]) + '{"messages": [\n');
   const e2 = await rejection(badJson);
   assert.equal(e2.location.line, 2);
-  assert.match(e2.message, /invalid JSON/);
+  assert.match(e2.message, /malformed JSON/);
 
   const badLabel = file('bad-label.jsonl', jsonl([{ prompt: 'p', completion: 'c', label: 'yes' }]));
   const e3 = await rejection(badLabel);

@@ -182,7 +182,7 @@ test('bad rows are refused naming file, line and field', async () => {
   await writeFile(broken, '{"messages": [\n');
   await assert.rejects(
     exportTrlJob({ name: 'x', config: trainingConfigSchema.parse({ method: 'sft' }), seed: 1, baseModel: 'm', datasets: [{ path: broken }], outputDir: join(dir, 'o3') }),
-    (e: unknown) => e instanceof InputError && e.message.startsWith(`${broken}:1: invalid JSON`),
+    (e: unknown) => e instanceof InputError && e.message.startsWith(`${broken}:1: malformed JSON`),
   );
   const empty = join(dir, 'empty.jsonl');
   await writeFile(empty, '\n');

@@ -1,8 +1,9 @@
 /**
- * Streams the raw JSON records of a data file, one at a time, with the line each starts on, so a
- * multi-gigabyte file never sits in memory whole. Two containers are understood, told apart by the
- * first non-blank character: a JSON array of records ("[" — Alpaca's published file) and JSON Lines
- * (anything else; blank lines are skipped).
+ * The one reader of JSON records (training data, benchmark files, scenario files): each record with
+ * the line it starts on, streamed so a multi-gigabyte file never sits in memory whole, or parsed from
+ * text already in memory by the same rules and line numbers. Two containers are understood, told
+ * apart by the first non-blank character: a JSON array of records ("[" — Alpaca's and
+ * DeceptionBench's published files) and JSON Lines (anything else; blank lines are skipped).
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -78,103 +79,137 @@ function parseJson(text: string, file: string, line: number): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InputError(`invalid JSON: ${(error as Error).message}`, { file, line });
+    throw new InputError(`malformed JSON (${(error as Error).message})`, { file, line });
   }
+}
+
+/** A JSON array already in memory, by the same rules (and line numbers) as the streaming reader. */
+export function parseJsonArrayText(text: string, file: string): RawRecord[] {
+  const splitter = new JsonArraySplitter(file);
+  const records = splitter.push(text);
+  splitter.end();
+  return records;
+}
+
+/** Records of a text in memory, the container told apart as `readJsonRecords` does. */
+export function parseJsonRecordsText(text: string, file: string): { container: Container; records: RawRecord[] } {
+  const container = containerOf(text);
+  return { container, records: container === 'json-array' ? parseJsonArrayText(text, file) : parseJsonLinesText(text, file) };
+}
+
+function containerOf(text: string): Container {
+  return /^\uFEFF?\s*\[/.test(text) ? 'json-array' : 'jsonl';
+}
+
+async function* readJsonArray(file: string): AsyncGenerator<RawRecord> {
+  const splitter = new JsonArraySplitter(file);
+  for await (const chunk of createReadStream(file, { encoding: 'utf8' })) yield* splitter.push(chunk as string);
+  splitter.end();
 }
 
 /**
  * Splits a top-level JSON array into its elements without parsing the whole array: a small state
- * machine tracks strings, escapes and nesting depth across chunk boundaries.
+ * machine, fed one chunk at a time, tracks strings, escapes and nesting depth across chunk boundaries.
  */
-async function* readJsonArray(file: string): AsyncGenerator<RawRecord> {
-  let line = 1;
-  let opened = false;
-  let closed = false;
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let element: string[] = [];
-  let inElement = false;
-  let elementLine = 0;
-  let sawCommaOrOpen = false;
+class JsonArraySplitter {
+  private line = 1;
+  private opened = false;
+  private closed = false;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private element: string[] = [];
+  private inElement = false;
+  private elementLine = 0;
+  private sawCommaOrOpen = false;
 
-  const finish = (): RawRecord => {
-    const text = element.join('');
-    element = [];
-    inElement = false;
-    sawCommaOrOpen = false;
-    return { value: parseJson(text, file, elementLine), line: elementLine };
-  };
+  constructor(private readonly file: string) {}
 
-  for await (const chunk of createReadStream(file, { encoding: 'utf8' })) {
-    const text = chunk as string;
-    let start = inElement ? 0 : -1;
+  /** The elements completed within `text`. */
+  push(text: string): RawRecord[] {
+    const out: RawRecord[] = [];
+    const { file } = this;
+    let start = this.inElement ? 0 : -1;
     for (let i = 0; i < text.length; i++) {
       const c = text[i];
-      if (inElement) {
-        if (inString) {
-          if (escaped) escaped = false;
-          else if (c === '\\') escaped = true;
-          else if (c === '"') inString = false;
-          else if (c === '\n') line++;
+      if (this.inElement) {
+        if (this.inString) {
+          if (this.escaped) this.escaped = false;
+          else if (c === '\\') this.escaped = true;
+          else if (c === '"') this.inString = false;
+          else if (c === '\n') this.line++;
           continue;
         }
-        if (c === '"') inString = true;
-        else if (c === '{' || c === '[') depth++;
+        if (c === '"') this.inString = true;
+        else if (c === '{' || c === '[') this.depth++;
         else if (c === '}' || c === ']') {
-          if (depth === 0) {
+          if (this.depth === 0) {
             // a bare scalar element ended by the array's own "]"
-            element.push(text.slice(start, i));
-            yield finish();
-            closed = true;
+            this.element.push(text.slice(start, i));
+            out.push(this.finish());
+            this.closed = true;
             start = -1;
             continue;
           }
-          depth--;
-          if (depth === 0) {
-            element.push(text.slice(start, i + 1));
-            yield finish();
+          this.depth--;
+          if (this.depth === 0) {
+            this.element.push(text.slice(start, i + 1));
+            out.push(this.finish());
             start = -1;
           }
-        } else if (c === ',' && depth === 0) {
-          element.push(text.slice(start, i));
-          yield finish();
-          sawCommaOrOpen = true;
+        } else if (c === ',' && this.depth === 0) {
+          this.element.push(text.slice(start, i));
+          out.push(this.finish());
+          this.sawCommaOrOpen = true;
           start = -1;
-        } else if (c === '\n') line++;
+        } else if (c === '\n') this.line++;
         continue;
       }
       if (c === '\n') {
-        line++;
+        this.line++;
         continue;
       }
       if (c === ' ' || c === '\t' || c === '\r' || c === '\uFEFF') continue;
-      if (closed) throw new InputError(`unexpected "${c}" after the end of the JSON array`, { file, line });
-      if (!opened) {
-        if (c !== '[') throw new InputError('expected a JSON array', { file, line });
-        opened = true;
-        sawCommaOrOpen = true;
+      const line = this.line;
+      if (this.closed) throw new InputError(`malformed JSON (unexpected "${c}" after the end of the array)`, { file, line });
+      if (!this.opened) {
+        if (c !== '[') throw new InputError('malformed JSON (expected an array)', { file, line });
+        this.opened = true;
+        this.sawCommaOrOpen = true;
         continue;
       }
       if (c === ',') {
-        if (sawCommaOrOpen) throw new InputError('unexpected "," in JSON array', { file, line });
-        sawCommaOrOpen = true;
+        if (this.sawCommaOrOpen) throw new InputError('malformed JSON (unexpected "," in the array)', { file, line });
+        this.sawCommaOrOpen = true;
         continue;
       }
       if (c === ']') {
-        closed = true;
+        this.closed = true;
         continue;
       }
-      if (!sawCommaOrOpen) throw new InputError('expected "," between array elements', { file, line });
-      inElement = true;
-      elementLine = line;
+      if (!this.sawCommaOrOpen) throw new InputError('malformed JSON (expected "," between array elements)', { file, line });
+      this.inElement = true;
+      this.elementLine = line;
       start = i;
-      depth = 0;
-      if (c === '{' || c === '[') depth = 1;
-      else if (c === '"') inString = true;
+      this.depth = c === '{' || c === '[' ? 1 : 0;
+      if (c === '"') this.inString = true;
     }
-    if (inElement && start >= 0) element.push(text.slice(start));
+    if (this.inElement && start >= 0) this.element.push(text.slice(start));
+    return out;
   }
-  if (inElement) throw new InputError('JSON array ends inside an element', { file, line: elementLine });
-  if (opened && !closed) throw new InputError('JSON array is not closed with "]"', { file, line });
+
+  /** Call after the last chunk: an array left open is an error. */
+  end(): void {
+    const { file } = this;
+    if (this.inElement) throw new InputError('malformed JSON (the array ends inside an element)', { file, line: this.elementLine });
+    if (this.opened && !this.closed) throw new InputError('malformed JSON (the array is not closed with "]")', { file, line: this.line });
+  }
+
+  private finish(): RawRecord {
+    const text = this.element.join('');
+    this.element = [];
+    this.inElement = false;
+    this.sawCommaOrOpen = false;
+    return { value: parseJson(text, this.file, this.elementLine), line: this.elementLine };
+  }
 }

@@ -1,11 +1,12 @@
 /**
  * Reads the records of a data file (JSONL, JSON array, CSV, Parquet) as plain objects, each with
- * the line (JSONL, CSV) or row/item number (Parquet, JSON) it came from, so errors can point at it.
+ * the line (JSONL, JSON, CSV) or row number (Parquet) it came from, so errors can point at it.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parquetReadObjects } from 'hyparquet';
+import { parseJsonLinesText, parseJsonRecordsText, type RawRecord } from '../data/json-records.js';
 import { InputError } from '../util/errors.js';
 
 export interface SourceRecord {
@@ -42,46 +43,20 @@ export async function readRecordFile(file: string): Promise<RecordFile> {
   if (ext === '.parquet') return readParquet(file, bytes);
   const text = bytes.toString('utf8');
   if (ext === '.csv') return readCsv(file, text);
+  // A ".json" file may be a JSON array (DeceptionBench's published form) or JSON Lines.
   if (ext === '.json') {
-    // A ".json" file may be a JSON array (DeceptionBench's published form) or JSON Lines.
-    const trimmed = text.trimStart();
-    if (trimmed.startsWith('[')) return readJsonArray(file, text);
+    const { container, records } = parseJsonRecordsText(text, file);
+    return container === 'json-array' ? objectRecords(file, 'json', records) : objectRecords(file, 'jsonl', records);
   }
-  return readJsonl(file, text);
+  return objectRecords(file, 'jsonl', parseJsonLinesText(text, file));
 }
 
-function readJsonl(file: string, text: string): RecordFile {
-  const records: SourceRecord[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (!line) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new InputError(`malformed JSON (${(error as Error).message})`, { file, line: i + 1 });
-    }
-    if (!isObject(value)) throw new InputError('each line must be a JSON object', { file, line: i + 1 });
-    records.push({ line: i + 1, value });
-  }
-  return { file, format: 'jsonl', columns: null, records };
-}
-
-function readJsonArray(file: string, text: string): RecordFile {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`malformed JSON (${(error as Error).message})`, { file });
-  }
-  if (!Array.isArray(value)) throw new InputError('expected a JSON array of objects', { file });
-  // Items of a JSON array have no reliable line number; the item number (1-based) stands in.
-  const records = value.map((item, i) => {
-    if (!isObject(item)) throw new InputError(`item ${i + 1} is not a JSON object`, { file, line: i + 1 });
-    return { line: i + 1, value: item };
+function objectRecords(file: string, format: 'jsonl' | 'json', records: RawRecord[]): RecordFile {
+  const objects = records.map(({ line, value }, i) => {
+    if (!isObject(value)) throw new InputError(format === 'json' ? `item ${i + 1} is not a JSON object` : 'each line must be a JSON object', { file, line });
+    return { line, value };
   });
-  return { file, format: 'json', columns: null, records };
+  return { file, format, columns: null, records: objects };
 }
 
 function readCsv(file: string, text: string): RecordFile {
