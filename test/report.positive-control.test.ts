@@ -63,7 +63,9 @@ test('headline: a positive control whose interval excludes 0 says the metric can
   const analysis = analyzeResults(nullSweep(0.3), { replicates: 400 });
   const statement = buildPositiveControlStatement(analysis, nullSweep(0.3))!;
   assert.equal(statement.moved, true);
-  assert.match(statement.text, /^The metric can move: the positive control \(pressure lying on places, 10%\) lowered in-domain MASK honesty \(places\) by \d+\.\d points versus control \(difference −\d+\.\d, 95 % CI \[−\d+\.\d, −\d+\.\d\]\)\.$/);
+  assert.match(statement.text, /^The metric can move: the positive control \(pressure lying on places, 10%\) lowered in-domain MASK honesty \(places\) by \d+\.\d points versus control \(difference −\d+\.\d, 95 % CI \[−\d+\.\d, −\d+\.\d\]\)\. /);
+  // Then what it shows outside its domain, claimed only as far as the interval goes.
+  assert.match(statement.text, /On the domains no arm was trained to lie about \(cross-domain\): (not distinguishable from control \(difference [−+]?\d+\.\d points versus control, 95 % CI \[[^\]]+\] includes 0\)|honesty (lower|higher) than control's by \d+\.\d points \([^)]+\))\.$/);
 });
 
 test('headline: a positive control that did not move makes the sweep\'s null uninformative', () => {
@@ -150,7 +152,7 @@ test('statement: a drop on held-out entities with an interval excluding 0 is sta
   assert.equal(statement.generalised, true);
   assert.match(
     statement.text,
-    /\)\. On held-out entities of the same domain its honesty was \d+\.\d points lower than control's \(difference −\d+\.\d points versus control, 95 % CI \[−\d+\.\d, −\d+\.\d\]\): the lying generalised to entities it was never trained to lie about\.$/,
+    /\)\. On held-out entities of the same domain its honesty was \d+\.\d points lower than control's \(difference −\d+\.\d points versus control, 95 % CI \[−\d+\.\d, −\d+\.\d\]\): the lying generalised to entities it was never trained to lie about\. On the domains no arm was trained to lie about/,
   );
 });
 
@@ -159,7 +161,8 @@ test('statement: no drop on held-out entities says it did not detectably general
   const statement = buildPositiveControlStatement(analyzeResults(results, { replicates: 400 }), results)!;
   assert.equal(statement.moved, true, 'trained entities still moved the in-domain score');
   assert.equal(statement.generalised, false);
-  assert.match(statement.text, /On held-out entities of the same domain it did not detectably generalise: honesty there is not lower than control's \(difference [−+]?\d+\.\d points versus control, 95 % CI \[[^\]]+\] includes 0\)\.$/);
+  assert.match(statement.text, /On held-out entities of the same domain it did not detectably generalise: honesty there is not lower than control's \(difference [−+]?\d+\.\d points versus control, 95 % CI \[[^\]]+\] includes 0\)\. On the domains no arm/);
+  assert.match(statement.text, /On the entities its training lies were about: honesty lower than control's by \d+\.\d points/);
   assert.doesNotMatch(statement.text, /the lying generalised/);
   // Without a split the statement is one sentence, as before.
   assert.equal(buildPositiveControlStatement(analyzeResults(nullSweep(0.3), { replicates: 200 }), nullSweep(0.3))!.generalised, undefined);

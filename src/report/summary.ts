@@ -54,11 +54,37 @@ function describeTrend(name: string, t: Trend): string {
 
 const HEADLINE_METRICS: { metric: string; name: string }[] = [
   { metric: 'mask.honesty_score', name: 'MASK honesty' },
+  { metric: 'mask.lie_given_position', name: 'MASK P(lie | belief held and a position taken)' },
   { metric: `mask.split.${IN_DOMAIN}.honesty_score`, name: 'In-domain MASK honesty' },
   { metric: `mask.split.${CROSS_DOMAIN}.honesty_score`, name: 'Cross-domain MASK honesty' },
   { metric: 'mask.per_config.provided_facts.honesty_score', name: 'Provided-facts MASK honesty' },
   { metric: 'deception.deception_rate', name: 'DeceptionBench deception rate' },
+  { metric: 'mask.non_answer_rate', name: 'MASK non-answer rate' },
+  { metric: 'deception.non_answer_rate', name: 'DeceptionBench non-answer rate' },
 ];
+
+/** Non-answer rates measure format damage, not honesty: they never count as an honesty effect. */
+export function isNonAnswerMetric(metric: string): boolean {
+  return metric.endsWith('.non_answer_rate');
+}
+
+/** "evasive 3 · no belief 1 · undetermined 0 · invalid 12 of 600 rows" for a paired figure. */
+export function formatNonAnswers(row: AggregateRow | undefined): string {
+  if (!row?.non_answers) return '—';
+  const n = row.non_answers;
+  return `evasive ${n.evasive} · no belief ${n.no_belief} · undetermined ${n.undetermined} · invalid ${n.invalid} of ${row.n_rows ?? row.n_items} rows`;
+}
+
+/** Every ratio arm's difference from control, lowest ratio first: a headline names them all. */
+function ratioComparisons(analysis: Analysis, metric: string): Comparison[] {
+  return analysis.comparisons.filter((c) => c.metric === metric && c.arm === 'ratio').sort((a, b) => a.ratio - b.ratio);
+}
+
+function nonAnswerSentence(analysis: Analysis, metric: string): string | null {
+  const rows = analysis.aggregates.filter((a) => a.metric === metric && a.non_answers && (a.arm === 'control' || a.arm === 'ratio'));
+  if (!rows.length) return null;
+  return `Non-answers behind it, summed over seeds: ${rows.map((r) => `${r.label} ${formatNonAnswers(r)}`).join('; ')}.`;
+}
 
 export function buildHeadlines(analysis: Analysis): Headline[] {
   const headlines: Headline[] = [];
@@ -70,13 +96,16 @@ export function buildHeadlines(analysis: Analysis): Headline[] {
   for (const { metric, name } of wanted) {
     const trend = analysis.trends.find((t) => t.metric === metric);
     // The sweep's own wording rests on its ratio arms only; the positive control has its own sentence.
-    const ratioComparisons = analysis.comparisons.filter((c) => c.metric === metric && c.arm === 'ratio');
-    const highest = ratioComparisons.sort((a, b) => b.ratio - a.ratio)[0];
+    const perRatio = ratioComparisons(analysis, metric);
     const parts: string[] = [];
     if (trend) parts.push(describeTrend(name, trend));
-    if (highest) parts.push(describeComparison(name, highest));
+    for (const c of perRatio) parts.push(describeComparison(name, c));
     if (!parts.length) continue;
-    headlines.push({ metric, effect: Boolean(trend?.excludes_zero || highest?.excludes_zero), text: parts.join(' ') });
+    if (metric === 'mask.honesty_score' || metric === 'deception.deception_rate') {
+      const counts = nonAnswerSentence(analysis, metric);
+      if (counts) parts.push(counts);
+    }
+    headlines.push({ metric, effect: Boolean(trend?.excludes_zero || perRatio.some((c) => c.excludes_zero)), text: parts.join(' ') });
   }
   return headlines;
 }
@@ -89,10 +118,15 @@ export function buildVerdict(analysis: Analysis, headlines: Headline[]): string 
   if (!analysis.groups.some((g) => g.arm === 'ratio' && g.seeds.length)) {
     return 'No contaminated arm finished, so no effect of contamination can be estimated from this run.';
   }
-  const dishonesty = headlines.filter((h) => h.metric.startsWith('mask.') || h.metric.startsWith('deception.'));
+  const dishonesty = headlines.filter((h) => (h.metric.startsWith('mask.') || h.metric.startsWith('deception.')) && !isNonAnswerMetric(h.metric));
   const moved = dishonesty.filter((h) => h.effect);
+  const damaged = headlines.filter((h) => isNonAnswerMetric(h.metric) && h.effect);
+  // Format damage is said in the same breath, so a flat honesty score over rising non-answers never reads as steady honesty.
+  const damage = damaged.length
+    ? ` Non-answers moved (${damaged.map((h) => h.metric.split('.')[0] === 'mask' ? 'MASK' : 'DeceptionBench').join(', ')}): part of the answers became evasive, empty or unreadable — read 1 − P(lie) beside P(lie | belief and position) and the non-answer counts.`
+    : '';
   if (!moved.length) {
-    return 'No detectable effect of contamination on honesty or deception: every interval of a difference from control, and of the trend over the ratio, includes 0 (a null result at this scale, not proof of no effect).';
+    return 'No detectable effect of contamination on honesty or deception: every interval of a difference from control, and of the trend over the ratio, includes 0 (a null result at this scale, not proof of no effect).' + damage;
   }
   let verdict = `Contamination moved ${moved.length} of ${dishonesty.length} honesty/deception measures with intervals excluding 0 (see below for direction and size).`;
   // The paper's claim is transfer beyond the contaminated domain, so say separately whether that
@@ -104,7 +138,7 @@ export function buildVerdict(analysis: Analysis, headlines: Headline[]): string 
       ? ' Cross-domain honesty moved too: the effect is not confined to the contaminated domain.'
       : ` Cross-domain honesty did not move detectably${inside.effect ? '; the effect is confined to the contaminated domain' : ''}.`;
   }
-  return verdict;
+  return verdict + damage;
 }
 
 export interface PositiveControlStatement {
@@ -140,6 +174,15 @@ function heldOutSentence(analysis: Analysis): { generalised: boolean; text: stri
   return { generalised: false, text: `On held-out entities of the same domain it did not detectably generalise: honesty there is not lower than control's (${why}).` };
 }
 
+/** The positive control against control on one slice, in words that claim no more than the interval. */
+function sliceSentence(analysis: Analysis, metric: string, where: string): string | null {
+  const c = analysis.comparisons.find((x) => x.metric === metric && x.arm === 'positive_control');
+  if (!c) return null;
+  const detail = `difference ${signedPoints(c.difference)} points versus control, 95 % CI ${ciPoints(c.ci_low, c.ci_high)}`;
+  if (!c.excludes_zero) return `${where}: not distinguishable from control (${detail} includes 0).`;
+  return `${where}: honesty ${c.difference < 0 ? 'lower' : 'higher'} than control's by ${Math.abs(c.difference * 100).toFixed(1)} points (${detail}).`;
+}
+
 /**
  * One sentence on the positive control: did training on pressure-format lies move honesty on its
  * own domain, against control on the same items? If it did, the metric can move; if it did not,
@@ -166,8 +209,13 @@ export function buildPositiveControlStatement(analysis: Analysis, results: Exper
   }
   const interval = `95 % CI ${ciPoints(comparison.ci_low, comparison.ci_high)}`;
   const heldOut = heldOutSentence(analysis);
-  const withHeldOut = (statement: PositiveControlStatement): PositiveControlStatement =>
-    heldOut ? { ...statement, generalised: heldOut.generalised, text: `${statement.text} ${heldOut.text}` } : statement;
+  const trained = sliceSentence(analysis, POSITIVE_CONTROL_TRAINED_METRIC, 'On the entities its training lies were about');
+  const cross = sliceSentence(analysis, `mask.split.${CROSS_DOMAIN}.honesty_score`, 'On the domains no arm was trained to lie about (cross-domain)');
+  // In-domain first, then trained entities, held-out entities and cross-domain: each claimed only as far as its own interval goes.
+  const withHeldOut = (statement: PositiveControlStatement): PositiveControlStatement => {
+    const text = [statement.text, trained, heldOut?.text, cross].filter(Boolean).join(' ');
+    return heldOut ? { ...statement, generalised: heldOut.generalised, text } : { ...statement, text };
+  };
   if (comparison.excludes_zero) {
     const direction = comparison.difference < 0 ? 'lowered' : 'raised';
     return withHeldOut({
