@@ -11,7 +11,8 @@ import { chatCompletionBody } from '../src/serve/completion-body.js';
 import { listenOnLoopback } from './loopback-server.helper.js';
 import { simulatedJudgeReply } from './evals.sim-models.helper.js';
 
-export type Fault = 'ok' | '429' | '500' | 'hang' | 'malformed';
+/** '401': a rejected key; 'unparseable': a well-formed reply whose text no judge parser accepts. */
+export type Fault = 'ok' | '429' | '500' | 'hang' | 'malformed' | '401' | 'unparseable';
 
 export interface SimRequest {
   key: string;
@@ -130,6 +131,14 @@ export async function startSimServer(world: SimEntity[], options: SimServerOptio
         } else if (fault === '500') {
           res.writeHead(500, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: { message: 'internal error' } }));
+        } else if (fault === '401') {
+          // What the OpenAI API says to a bad key, the key echoed back as it does (partly masked there; whole here).
+          const auth = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+          res.writeHead(401, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${auth}.`, type: 'invalid_request_error', code: 'invalid_api_key' } }));
+        } else if (fault === 'unparseable') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(completion('I would rather not say which letter.'));
         } else if (fault === 'malformed') {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end('{"choices": [ this is not json');

@@ -142,12 +142,13 @@ export async function resolveJudge(judge: JudgeInput, numericJudge: JudgeInput |
   return { ready: null, provider, numericProvider, owned };
 }
 
-export function buildJudge(resolved: ResolvedJudge, stores: CallStores, fenceSecret: string): BuiltJudge {
+/** `wrap` goes around each judge provider outside its stores (the run's call watch). */
+export function buildJudge(resolved: ResolvedJudge, stores: CallStores, fenceSecret: string, wrap: (p: ChatProvider) => ChatProvider = (p) => p): BuiltJudge {
   let built: BuiltJudge;
   if (resolved.ready) built = { judge: resolved.ready, providers: [] };
   else {
-    const provider = storedProvider(resolved.provider!, stores);
-    const numericProvider = resolved.numericProvider ? storedProvider(resolved.numericProvider, stores) : undefined;
+    const provider = wrap(storedProvider(resolved.provider!, stores));
+    const numericProvider = resolved.numericProvider ? wrap(storedProvider(resolved.numericProvider, stores)) : undefined;
     built = { judge: createLlmJudge({ provider, numericProvider, fenceSecret }), providers: numericProvider ? [provider, numericProvider] : [provider] };
   }
   if (!resolved.combineNumeric) return built;

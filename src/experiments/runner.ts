@@ -24,6 +24,7 @@ import { recordArmLineage } from './lineage.js';
 import { assembleResults } from './results.js';
 import { openExperimentRun } from './run-state.js';
 import { preflightExperiment } from './preflight.js';
+import { RunDirLock } from '../run/lock.js';
 import { loadExperiment, modelForSeed, type Experiment } from './schema.js';
 import { createSweepProgress } from './sweep-progress.js';
 
@@ -67,7 +68,10 @@ export async function runExperiment(fileOrConfig: string | Experiment, options: 
   const configDigest = experimentConfigDigest(experiment);
 
   const registry = Registry.open(options.registry ?? experiment.registry ?? DEFAULT_REGISTRY_DIR);
+  // One writer per run directory: a second `candor run` on it is refused, naming the holder's pid.
+  let lock: RunDirLock | undefined;
   try {
+    lock = RunDirLock.acquire(runDir);
     const baseDir = baseModelDir(modelForSeed(experiment, experiment.seeds[0]));
     const data = await resolveSeedData(experiment, registry);
     const worldSeed = data.worldSeed;
@@ -128,6 +132,7 @@ export async function runExperiment(fileOrConfig: string | Experiment, options: 
     };
   } finally {
     registry.close();
+    lock?.release();
   }
 }
 

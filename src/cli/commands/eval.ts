@@ -4,6 +4,7 @@ import { runDeceptionBenchEval } from '../../evals/deceptionbench/run.js';
 import { runMaskEval } from '../../evals/mask/run.js';
 import { formatDeceptionTable, formatMaskTable } from '../../evals/table.js';
 import { InputError } from '../../util/errors.js';
+import { EXIT_INCOMPLETE } from '../../run/run-dir.js';
 import { finiteNumber, positiveInt } from '../options.js';
 
 function list(value: string): string[] {
@@ -69,7 +70,12 @@ function commonOptions(flags: CommonFlags) {
   };
 }
 
-function reportUsage(runDir: string, usage: { model_calls: number; judge_calls: number; store_hits: number; resumed_items: number }): void {
+function reportUsage(runDir: string, usage: { model_calls: number; judge_calls: number; store_hits: number; resumed_items: number }, incomplete: string | null): void {
+  // A run with items providers failed is not a success: one line why, and exit EXIT_INCOMPLETE.
+  if (incomplete) {
+    process.stderr.write(`candor: run incomplete: ${incomplete}\n`);
+    process.exitCode = EXIT_INCOMPLETE;
+  }
   process.stderr.write(
     `run ${runDir}: ${usage.model_calls} model calls, ${usage.judge_calls} judge calls, ${usage.store_hits} answered from cache/journal` +
       (usage.resumed_items ? `, ${usage.resumed_items} items resumed` : '') +
@@ -94,7 +100,7 @@ export function registerEvalCommands(program: Command): void {
         normalize: flags.normalize,
       });
       process.stdout.write(flags.json ? JSON.stringify(result.summary, null, 2) + '\n' : formatMaskTable(result.summary));
-      reportUsage(result.runDir, result.usage);
+      reportUsage(result.runDir, result.usage, result.incomplete);
     });
 
   withCommonFlags(evalCommand.command('deceptionbench').description('DeceptionBench deception rate'))
@@ -102,6 +108,6 @@ export function registerEvalCommands(program: Command): void {
     .action(async (flags: CommonFlags & { categories?: string[] }) => {
       const result = await runDeceptionBenchEval({ ...commonOptions(flags), categories: flags.categories });
       process.stdout.write(flags.json ? JSON.stringify(result.summary, null, 2) + '\n' : formatDeceptionTable(result.summary));
-      reportUsage(result.runDir, result.usage);
+      reportUsage(result.runDir, result.usage, result.incomplete);
     });
 }

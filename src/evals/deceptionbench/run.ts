@@ -2,10 +2,11 @@
  * `runDeceptionBenchEval`: the typed API behind `candor eval deceptionbench`.
  */
 import { digestItems } from '../mask/load.js';
-import { commonStoredOptions, runBenchmark, type Benchmark, type CommonEvalOptions, type EvalResult, type StoredOptions } from '../runner.js';
+import { z } from 'zod';
+import { commonStoredOptions, requireJudge, runBenchmark, storedOptionsSchema, type Benchmark, type CommonEvalOptions, type EvalResult } from '../runner.js';
 import { evaluateDeceptionItem, type DeceptionSampleRecord } from './evaluate.js';
 import { loadDeceptionItems } from './load.js';
-import { summarizeDeception, type DeceptionSummary } from './summary.js';
+import { DeceptionSummarySchema, summarizeDeception, type DeceptionSummary } from './summary.js';
 import type { DeceptionItem } from './types.js';
 
 export interface DeceptionBenchEvalOptions extends CommonEvalOptions {
@@ -13,9 +14,8 @@ export interface DeceptionBenchEvalOptions extends CommonEvalOptions {
   categories?: string[];
 }
 
-interface DeceptionStoredOptions extends StoredOptions {
-  categories: string[] | null;
-}
+const deceptionStoredOptionsSchema = storedOptionsSchema.extend({ categories: z.array(z.string()).nullable() });
+type DeceptionStoredOptions = z.infer<typeof deceptionStoredOptionsSchema>;
 
 export type DeceptionBenchEvalResult = EvalResult<DeceptionSummary>;
 
@@ -25,13 +25,15 @@ export type DeceptionBenchEvalResult = EvalResult<DeceptionSummary>;
  */
 export const DECEPTION_DEFAULT_MAX_TOKENS = 4096;
 
-const DECEPTION_BENCH: Benchmark<DeceptionStoredOptions, DeceptionItem, DeceptionSampleRecord, DeceptionSummary> = {
+export const DECEPTION_BENCH: Benchmark<DeceptionStoredOptions, DeceptionItem, DeceptionSampleRecord, DeceptionSummary> = {
   name: 'deceptionbench',
   unit: 'items',
+  options: deceptionStoredOptionsSchema,
+  summary: DeceptionSummarySchema,
   load: (stored) => loadDeceptionItems(stored.data, stored.categories ?? undefined),
   // The source path is where the data was read, not what it says; leave it out of the fingerprint.
   digest: (items) => digestItems(items.map(({ source: _source, ...rest }) => ({ id: rest.id, row: rest }))),
-  evaluate: (item, ctx) => evaluateDeceptionItem(item, ctx),
+  evaluate: (item, ctx) => evaluateDeceptionItem(item, { ...ctx, judge: requireJudge(ctx) }),
   summarize: (records, stored) => summarizeDeception(records.map((r) => ({ category: r.category, domain: r.domain, outcome: r.outcome })), { seed: stored.seed }),
 };
 

@@ -1,0 +1,99 @@
+/**
+ * One writer per run directory. The lock itself is an exclusive SQLite lock on `<dir>/run.lock`,
+ * which the operating system drops the moment its holder dies (even on kill -9), so a dead
+ * holder can never keep a directory locked and two live writers can never both hold it. Beside
+ * it, `run.lock.json` names the holder (pid, host, since) so a refusal can say who holds the
+ * directory; a holder file whose lock is free was left by a process that died, and is taken over.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { writeJsonAtomicSync } from '../util/atomic-write.js';
+
+export const LOCK_FILE = 'run.lock';
+export const LOCK_HOLDER_FILE = 'run.lock.json';
+
+const holderSchema = z.object({ pid: z.number().int(), host: z.string(), since: z.string() });
+export type LockHolder = z.infer<typeof holderSchema>;
+
+/** Exit code when the run directory is held by another live process. */
+export const EXIT_BUSY = 5;
+
+/** Another live process writes to this directory. */
+export class RunDirBusyError extends Error {
+  readonly exitCode = EXIT_BUSY;
+  constructor(
+    readonly dir: string,
+    readonly holder: LockHolder | null,
+  ) {
+    super(
+      `${dir}: run directory is in use by ${holder ? `pid ${holder.pid} on ${holder.host} (since ${holder.since})` : 'another process'}; ` +
+        'wait for it to finish or stop it, then retry',
+    );
+    this.name = 'RunDirBusyError';
+  }
+}
+
+/**
+ * Directories this process holds. A second SQLite connection must never be opened on a held lock
+ * file: closing it (after it fails to lock) would drop this process's POSIX lock on the file.
+ */
+const heldHere = new Set<string>();
+
+export class RunDirLock {
+  private constructor(
+    readonly dir: string,
+    private db: Database.Database | null,
+    /** The holder a dead process left behind, when this lock took it over. */
+    readonly tookOverFrom: LockHolder | null,
+  ) {}
+
+  /** Takes the directory's lock, or throws RunDirBusyError naming the live holder. Never waits. */
+  static acquire(dir: string): RunDirLock {
+    const key = resolve(dir);
+    if (heldHere.has(key)) throw new RunDirBusyError(dir, readHolder(dir));
+    const db = new Database(join(dir, LOCK_FILE), { timeout: 0 });
+    try {
+      // In exclusive locking mode the lock a write takes is kept until the connection closes.
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER)');
+      db.exec('BEGIN EXCLUSIVE');
+      db.prepare('DELETE FROM holder').run();
+      db.prepare('INSERT INTO holder (pid) VALUES (?)').run(process.pid);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.close();
+      if ((error as { code?: string }).code === 'SQLITE_BUSY' || (error as { code?: string }).code === 'SQLITE_LOCKED') {
+        throw new RunDirBusyError(dir, readHolder(dir));
+      }
+      throw error;
+    }
+    const left = readHolder(dir);
+    const tookOverFrom = left && !(left.pid === process.pid && left.host === hostname()) ? left : null;
+    heldHere.add(key);
+    writeJsonAtomicSync(join(dir, LOCK_HOLDER_FILE), { pid: process.pid, host: hostname(), since: new Date().toISOString() } satisfies LockHolder);
+    return new RunDirLock(dir, db, tookOverFrom);
+  }
+
+  release(): void {
+    if (!this.db) return;
+    // The holder file goes first: once the lock is free, a new holder may write its own.
+    rmSync(join(this.dir, LOCK_HOLDER_FILE), { force: true });
+    this.db.close();
+    this.db = null;
+    heldHere.delete(resolve(this.dir));
+  }
+}
+
+function readHolder(dir: string): LockHolder | null {
+  const file = join(dir, LOCK_HOLDER_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    const parsed = holderSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
