@@ -154,8 +154,32 @@ export async function runInteraction(config: InteractionConfig, options: Interac
   const backend = options.backend ?? backendFromConfig(config.backend, undefined, options.env ? { env: options.env as NodeJS.ProcessEnv } : {});
   const dir = options.out ?? config.out;
   const run = openRunDir(config, dir, options.resume ?? false);
+  try {
+    return await runLocked(config, run, { scenarios, world, arms, backend }, options);
+  } finally {
+    run.release();
+  }
+}
+
+async function runLocked(
+  config: InteractionConfig,
+  run: RunDir,
+  plan: { scenarios: Scenario[]; world: Map<string, WorldRendering> | undefined; arms: Arm[]; backend: TrainerBackend },
+  options: InteractionRunOptions,
+): Promise<InteractionRunOutput> {
+  const { scenarios, world, arms, backend } = plan;
   const done = new Map<string, SampleRecord>();
   for (const record of run.readSamples()) done.set(record.id, record);
+  // Conversations that failed (provider errors) are redone on resume, unless their round is already closed.
+  const retry = new Set<string>();
+  for (const record of done.values()) {
+    const t = record as unknown as TrajectoryRecord;
+    if (t.kind === 'trajectory' && t.error !== undefined && ![...done.values()].some((r) => r.kind === 'round' && (r as RoundRecord).collection === t.arm && (r as RoundRecord).round === t.round)) retry.add(t.id);
+  }
+  if (retry.size) {
+    run.retireSamples(retry);
+    for (const id of retry) done.delete(id);
+  }
 
   const providerOptions = { ...(options.env ? { env: options.env } : {}) };
   const judgeProvider = config.rendering === 'natural' && config.judge ? await createProvider(config.judge, { ...providerOptions, ...(config.judge_api_key_env ? { apiKeyEnv: config.judge_api_key_env } : {}) }) : undefined;
@@ -244,8 +268,7 @@ export async function runInteraction(config: InteractionConfig, options: Interac
   }
   const summary = { name: config.name, file: config.file, digest: config.digest, arms: arms.length, rounds: config.rounds, failed_conversations: failedConversations, conversations: totalConversations, round_records: rounds.map(({ id: _id, ...r }) => r) };
   run.writeSummary(summary);
-  if (failedConversations === 0) run.finish({ conversations: totalConversations });
-  run.close();
+  run.finish({ conversations: totalConversations }, failedConversations ? `${failedConversations} of ${totalConversations} conversations failed (provider errors); rerun to redo them` : undefined);
   return { runDir: run.dir, summaryPath: join(run.dir, 'summary.json'), arms: arms.length, rounds, failedConversations, totalConversations };
 }
 

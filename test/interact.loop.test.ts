@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, truncateSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseInteractionConfig } from '../src/interact/config.js';
+import { runInteraction } from '../src/interact/loop.js';
+import { InputError } from '../src/util/errors.js';
+
+const YAML = `
+name: loop-test
+assistant: embedded:default
+population: { size: 10, conversations_per_user: 1 }
+sampling: { temperature: 0.8, max_tokens: 24 }
+biased_ratios: [0.5]
+seeds: [1]
+methods: [sft, kto]
+rounds: 1
+monitor: { arms: gated }
+sft: { epochs: 1, lr: 0.0003, batch_size: 8 }
+kto: { epochs: 1, lr: 0.0001, batch_size: 8 }
+concurrency: 16
+`;
+
+function lines(file: string): any[] {
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+describe('interaction loop on the embedded model (reduced size)', () => {
+  it('runs rounds end to end, trains through the backend, and resumes without redoing work', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'candor-interact-'));
+    const file = join(dir, 'loop.yaml');
+    writeFileSync(file, YAML);
+    const config = parseInteractionConfig(YAML, file);
+    const out = join(dir, 'run');
+    const first = await runInteraction(config, { out });
+
+    // 2 arms × (1 training round + the final collect-only round).
+    assert.equal(first.rounds.length, 4);
+    assert.equal(first.failedConversations, 0);
+    const samples = lines(join(out, 'samples.jsonl'));
+    const trajectories = samples.filter((r) => r.kind === 'trajectory');
+    // Round 0 is shared by both arms: 10 + 2 arms × 10.
+    assert.equal(trajectories.length, 30);
+    for (const t of trajectories) {
+      for (const key of ['scenario_id', 'user_id', 'assistant', 'seed', 'round', 'arm']) assert.ok(t[key] !== undefined, key);
+      assert.equal('biased' in t, false, 'the feedback log never holds the hidden label');
+      assert.equal(t.turns.length, 2);
+      for (const turn of t.turns) assert.ok(turn.rating === null || (Number.isInteger(turn.rating) && turn.rating >= 1 && turn.rating <= 10));
+    }
+    for (const r of first.rounds.filter((x) => x.round === 0)) {
+      assert.ok(r.train, 'round 0 trains');
+      assert.ok(existsSync(join(r.train!.checkpoint, 'model.safetensors')), 'a checkpoint was written');
+      const round1 = first.rounds.find((x) => x.arm === r.arm && x.round === 1)!;
+      assert.equal(round1.assistant, r.train!.model_spec, 'the trained assistant collects the next round');
+      assert.equal(round1.train, undefined, 'the last round only measures');
+      assert.ok(trajectories.filter((t) => t.round === 1 && t.arm === r.arm).every((t) => t.assistant === r.train!.model_spec));
+      assert.ok(r.monitor && r.monitor.true_fraction === 0.5);
+      assert.ok(r.metrics.all.honesty.value !== null && r.metrics.all.honesty.low! <= r.metrics.all.honesty.value! && r.metrics.all.honesty.value! <= r.metrics.all.honesty.high!);
+    }
+    const sft = first.rounds.find((r) => r.arm.includes('_sft_') && r.round === 0)!;
+    for (const row of lines(sft.selection!.dataset)) assert.ok(row.messages.some((m: any) => m.role === 'assistant'));
+    const kto = first.rounds.find((r) => r.arm.includes('_kto_') && r.round === 0)!;
+    const ktoRows = lines(kto.selection!.dataset);
+    assert.ok(ktoRows.some((r) => r.label === true) && ktoRows.some((r) => r.label === false));
+    for (const row of ktoRows) assert.equal(row.prompt.at(-1).role, 'user');
+    const summary = JSON.parse(readFileSync(first.summaryPath, 'utf8'));
+    assert.equal(summary.round_records.length, 4);
+
+    // A rerun does nothing new.
+    const size = statSync(join(out, 'samples.jsonl')).size;
+    const again = await runInteraction(config, { out });
+    assert.equal(statSync(join(out, 'samples.jsonl')).size, size);
+    assert.deepEqual(again.rounds.map((r) => r.metrics), first.rounds.map((r) => r.metrics));
+
+    // A kill mid-run: drop the last records and leave a partial line; the resumed run ends with the same records.
+    const text = readFileSync(join(out, 'samples.jsonl'), 'utf8');
+    const all = text.split('\n').filter(Boolean);
+    // Cut at the KTO arm's first round record (its training finished; its record was not written).
+    const cut = all.findIndex((l) => JSON.parse(l).id === `r:${kto.arm}:0`);
+    assert.ok(cut > 0 && cut < all.length - 1);
+    const keep = all.slice(0, cut).join('\n') + '\n' + all[cut].slice(0, 20);
+    writeFileSync(join(out, 'samples.jsonl'), keep);
+    const resumed = await runInteraction(config, { out, resume: true });
+    const ids = (rows: any[]) => rows.map((r) => r.id).sort();
+    assert.deepEqual(ids(lines(join(out, 'samples.jsonl'))), ids(all.map((l) => JSON.parse(l))));
+    assert.deepEqual(resumed.rounds.map((r) => r.train?.model_spec), first.rounds.map((r) => r.train?.model_spec));
+    assert.equal(resumed.rounds.find((r) => r.id === `r:${kto.arm}:0`)!.train!.reused, true, 'finished training is reused');
+  });
+
+  it('refuses a bad file with file, line and field, before writing anything', () => {
+    assert.throws(() => parseInteractionConfig('rounds: 2\nbiased_ratios: [0.1, 1.5]\n', 'x.yaml'), (e: unknown) => e instanceof InputError && e.message.startsWith('x.yaml:2, field "biased_ratios[1]"'));
+    assert.throws(() => parseInteractionConfig('rounds: 1\npopulaton: {size: 3}\n', 'x.yaml'), (e: unknown) => e instanceof InputError && e.message.includes(':2, field "populaton"'));
+    assert.throws(() => parseInteractionConfig('rendering: natural\nassistant: openai:m@http://127.0.0.1:1/v1\n', 'x.yaml'), (e: unknown) => e instanceof InputError && e.message.includes('field "judge"'));
+  });
+});
