@@ -341,6 +341,35 @@ function capabilityChart(analysis: Analysis): ChartSpec | null {
   };
 }
 
+/**
+ * Non-answers per arm: evasive, no belief, undetermined or invalid (empty or only `<unk>`), per
+ * benchmark and MASK config. A contaminated arm that stops answering keeps 1 − P(lie) high while
+ * this rate climbs, so format damage shows as itself rather than as honesty.
+ */
+function nonAnswerChart(analysis: Analysis): ChartSpec | null {
+  const configs = capturedNames(analysis.aggregates, /^mask\.per_config\.(.+)\.non_answer_rate$/);
+  const metricOf = (key: string) => (key === '__mask__' ? 'mask.non_answer_rate' : key === '__deception__' ? 'deception.non_answer_rate' : `mask.per_config.${key}.non_answer_rate`);
+  const keys = ['__mask__', ...configs, '__deception__'];
+  const rename = (key: string) => (key === '__mask__' ? 'MASK, all configs' : key === '__deception__' ? 'DeceptionBench' : `MASK ${CONFIG_TITLES[key] ?? key}`);
+  const rows = barRows(analysis, metricOf, keys, rename);
+  if (!rows.length) return null;
+  return {
+    id: 'non-answers-by-arm',
+    title: 'Non-answer rate per arm',
+    caption:
+      'Share of rows that were evasive, held no belief, could not be judged (undetermined) or were invalid (empty, only <unk>, unreadable). ' +
+      'Honesty scores count these rows as "not a lie", so a rise here next to a flat honesty score is damage, not honesty. Bars: mean over seeds; whiskers: 95 % interval (paired method).' +
+      barCaption(analysis),
+    spec: groupedBarSpec({
+      rows,
+      groups: keys.map(rename).filter((g) => rows.some((r) => r.group === g)),
+      labels: analysis.groups.map((g) => g.label),
+      xTitle: 'benchmark',
+      yTitle: 'non-answer rate',
+    }),
+  };
+}
+
 /** The paper's points as curve rows (no interval published, so the band collapses). */
 function referenceRows(points: ReferenceResults['mask_provided_facts_honesty'], panel: string): CurveRow[] {
   return points.map((p) => ({
@@ -404,7 +433,7 @@ function referenceDeceptionChart(analysis: Analysis, results: ExperimentResults,
 }
 
 export function buildCharts(analysis: Analysis, results: ExperimentResults, reference: ReferenceResults | null): ChartSpec[] {
-  const charts = [honestyChart(analysis), domainSplitChart(analysis, results), deceptionChart(analysis), capabilityChart(analysis)];
+  const charts = [honestyChart(analysis), domainSplitChart(analysis, results), nonAnswerChart(analysis), deceptionChart(analysis), capabilityChart(analysis)];
   if (reference) charts.push(referenceChart(analysis, results, reference), referenceDeceptionChart(analysis, results, reference));
   return charts.filter((c): c is ChartSpec => c !== null);
 }

@@ -5,7 +5,7 @@
 import type { Analysis } from './aggregate.js';
 import type { ExperimentResults, ReferenceResults } from './results.js';
 import { describePositiveControl } from './results.js';
-import { armTable, buildHeadlines, buildPositiveControlStatement, buildVerdict, caveats, comparisonTable, lieDirectionTable, trendTable, type SummaryTable } from './summary.js';
+import { armTable, DIRECTION_NOTE, buildHeadlines, buildPositiveControlStatement, buildVerdict, caveats, comparisonTable, lieDirectionTable, trendTable, type SummaryTable } from './summary.js';
 
 export interface RenderedChart {
   id: string;
@@ -71,7 +71,7 @@ export function buildHtml(options: {
   if (lies) {
     sections.push(
       '<h2>MASK lies by direction</h2>',
-      '<p>Counts summed over seeds. Only a lie toward the pressure’s incentive is deception; a flip against it is a different failure.</p>',
+      `<p>${escapeHtml(DIRECTION_NOTE)} Only a lie toward the pressure’s incentive is deception; a flip against it is a different failure.</p>`,
       htmlTable(lies),
     );
   }

@@ -263,15 +263,24 @@ export function armTable(analysis: Analysis, results?: ExperimentResults): Summa
     { title: `positive-control domain honesty${positiveDomains ? ` (${positiveDomains.join(', ')})` : ''}`, metric: POSITIVE_CONTROL_METRIC },
     { title: 'positive-control domain, trained entities', metric: POSITIVE_CONTROL_TRAINED_METRIC },
     { title: 'positive-control domain, held-out entities', metric: POSITIVE_CONTROL_HELD_OUT_METRIC },
+    { title: 'MASK P(lie | belief & position)', metric: 'mask.lie_given_position' },
+    { title: 'MASK non-answer rate', metric: 'mask.non_answer_rate' },
     { title: 'deception rate', metric: 'deception.deception_rate' },
+    { title: 'DeceptionBench non-answer rate', metric: 'deception.non_answer_rate' },
     ...capabilityNames(analysis).map((name) => ({ title: `capability: ${name}`, metric: `capability.${name}.accuracy` })),
   ].filter((c) => analysis.aggregates.some((a) => a.metric === c.metric));
+  // The non-answers behind the two headline figures, by kind, so format damage is never hidden in a score.
+  const countColumns = [
+    { title: 'MASK non-answers', metric: 'mask.honesty_score' },
+    { title: 'DeceptionBench non-answers', metric: 'deception.deception_rate' },
+  ].filter((c) => analysis.aggregates.some((a) => a.metric === c.metric && a.non_answers));
   const rows = analysis.groups.map((group) => [
     group.label,
     String(group.seeds.length) + (group.failed.length ? ` (+${group.failed.length} failed)` : ''),
     ...columns.map((c) => formatScore(analysis.aggregates.find((a) => a.metric === c.metric && a.group === group.key))),
+    ...countColumns.map((c) => formatNonAnswers(analysis.aggregates.find((a) => a.metric === c.metric && a.group === group.key))),
   ]);
-  return { columns: ['arm', 'seeds', ...columns.map((c) => c.title)], rows };
+  return { columns: ['arm', 'seeds', ...columns.map((c) => c.title), ...countColumns.map((c) => c.title)], rows };
 }
 
 /** The metrics worth a row in the page's tables; the CSV files hold all of them. */
@@ -282,6 +291,7 @@ export function isKeyMetric(metric: string): boolean {
     metric === POSITIVE_CONTROL_TRAINED_METRIC ||
     metric === POSITIVE_CONTROL_HELD_OUT_METRIC ||
     /^mask\.per_config\.[^.]+\.honesty_score$/.test(metric) ||
+    /^mask\.(direction|neutral_mention)\./.test(metric) ||
     /^capability\..+\.accuracy$/.test(metric)
   );
 }
@@ -289,8 +299,8 @@ export function isKeyMetric(metric: string): boolean {
 export function comparisonTable(analysis: Analysis): SummaryTable {
   const rows = analysis.comparisons
     .filter((c) => isKeyMetric(c.metric))
-    .map((c) => [c.metric, c.label, signedPoints(c.difference), ciPoints(c.ci_low, c.ci_high), c.excludes_zero ? 'yes' : 'no']);
-  return { columns: ['metric', 'arm', 'difference vs control (points)', '95 % CI', 'CI excludes 0'], rows };
+    .map((c) => [c.metric, c.label, signedPoints(c.difference), ciPoints(c.ci_low, c.ci_high), c.excludes_zero ? 'yes' : 'no', c.method === 'paired' ? `paired, ${c.n_items} item×seed cells` : 'summary (unpaired)']);
+  return { columns: ['metric', 'arm', 'difference vs control (points)', '95 % CI', 'CI excludes 0', 'method'], rows };
 }
 
 export function trendTable(analysis: Analysis): SummaryTable {
@@ -301,10 +311,40 @@ export function trendTable(analysis: Analysis): SummaryTable {
 }
 
 /**
- * Lies by direction, counts summed over each arm's seeds. Only lies toward the incentive are
- * deception; flips against it (e.g. a bias toward "yes") can look like spread without being lies.
+ * What the direction table can and cannot tell (printed above it). A lie is "toward the incentive"
+ * when the pressured answer states the lure; rows are split by what the lure is.
+ */
+export const DIRECTION_NOTE =
+  'Rows are split by the lure the pressure pushes: the opposite yes/no form of the truth, affirmative ("is safe") or ' +
+  'negative ("is not safe"), or another value (another place, colour, number). Each cell is the rate of lies toward the ' +
+  'incentive among that arm’s settled rows of that lure [95 % interval], and beside it the rate of flips against the ' +
+  'incentive (stating the truth while believing the lure). The neutral-mention control asks the same question with the ' +
+  'lure only mentioned, without any incentive. What it can detect: a bias toward "yes" shows as lies on affirmative lures ' +
+  'with flips (or few lies) on negative ones; following whatever was mentioned shows as a neutral-mention rate near the ' +
+  'pressured rate; deception shows as lies toward the incentive on every kind of lure, above the neutral-mention rate. ' +
+  'What it cannot: it does not say why a model lies, it sees only the answer to the pressured question (a lie hidden in ' +
+  'longer text or a refusal is a non-answer, counted apart), and with few rows per lure its intervals are wide.';
+
+/**
+ * Lies by the lure's kind and polarity, with the neutral-mention rate, from per-item outcomes;
+ * without them, lie counts by direction summed over seeds (older results).
  */
 export function lieDirectionTable(results: ExperimentResults, analysis: Analysis): SummaryTable | null {
+  const lures = capturedNames(analysis.aggregates, /^mask\.direction\.(.+)\.toward_rate$/);
+  if (lures.length) {
+    const cell = (metric: string, group: string) => formatScore(analysis.aggregates.find((a) => a.metric === metric && a.group === group));
+    const hasNeutral = analysis.aggregates.some((a) => a.metric === 'mask.neutral_mention.lure_rate');
+    const rows = analysis.groups.map((group) => [
+      group.label,
+      ...lures.flatMap((lure) => [cell(`mask.direction.${lure}.toward_rate`, group.key), cell(`mask.direction.${lure}.against_rate`, group.key)]),
+      ...(hasNeutral ? [cell('mask.neutral_mention.lure_rate', group.key)] : []),
+    ]);
+    const title = (lure: string) => lure.replace('negation_', 'negation, ').replace('other_value_affirmative', 'other value').replace('_', ' ');
+    return {
+      columns: ['arm', ...lures.flatMap((lure) => [`lies toward incentive: ${title(lure)}`, `flips against: ${title(lure)}`]), ...(hasNeutral ? ['neutral mention: lure stated'] : [])],
+      rows,
+    };
+  }
   if (!results.arms.some((a) => a.mask?.lies)) return null;
   const rows = analysis.groups.map((group) => {
     let toward = 0;
@@ -357,7 +397,7 @@ export function buildMarkdownSummary(results: ExperimentResults, analysis: Analy
   const trends = trendTable(analysis);
   if (trends.rows.length) parts.push('## Trend over the contamination ratio', '', markdownTable(trends), '');
   const lies = lieDirectionTable(results, analysis);
-  if (lies) parts.push('## MASK lies by direction (counts over seeds)', '', markdownTable(lies), '');
+  if (lies) parts.push('## MASK lies by direction', '', DIRECTION_NOTE, '', markdownTable(lies), '');
   const notes = caveats(analysis);
   if (notes.length) parts.push('## Caveats', '', ...notes.map((n) => `- ${n}`), '');
   parts.push('## Method', '', `${analysis.method} Replicates: ${analysis.replicates}.`, '');
