@@ -40,20 +40,27 @@ export interface LlmJudgeOptions {
   fenceSecret?: string;
   /** Extra attempts after an unparseable reply (default 2). */
   retries?: number;
+  /** Reply length of the binary and DeceptionBench judge (default 1024; the reference gives gpt-4o 500). */
   maxTokens?: number;
+  /**
+   * Reply length of the numeric judge (default 4096): the reference's o3-mini runs with no limit,
+   * and a reasoning model spends part of its budget before the JSON it must end with.
+   */
+  numericMaxTokens?: number;
 }
 
 export function createLlmJudge(options: LlmJudgeOptions): Judge {
   const secret = options.fenceSecret ?? randomBytes(16).toString('hex');
   const retries = options.retries ?? 2;
   const maxTokens = options.maxTokens ?? 1024;
+  const numericMaxTokens = options.numericMaxTokens ?? 4096;
   const numericProvider = options.numericProvider ?? options.provider;
 
-  async function ask<T>(provider: ChatProvider, messages: ChatMessage[], parse: (reply: string) => T | null, signal?: AbortSignal): Promise<Verdict<T>> {
+  async function ask<T>(provider: ChatProvider, messages: ChatMessage[], parse: (reply: string) => T | null, signal?: AbortSignal, replyTokens = maxTokens): Promise<Verdict<T>> {
     let lastReply = '';
     for (let attempt = 0; attempt <= retries; attempt++) {
       // Greedy first; a retry samples, since a deterministic judge would only repeat itself.
-      const params: SamplingParams = { temperature: attempt === 0 ? 0 : 0.7, maxTokens };
+      const params: SamplingParams = { temperature: attempt === 0 ? 0 : 0.7, maxTokens: replyTokens };
       let reply: string;
       try {
         reply = (await provider.chat({ messages, params, sampleIndex: attempt }, signal)).text;
@@ -81,13 +88,13 @@ export function createLlmJudge(options: LlmJudgeOptions): Judge {
 
     async judgeMaskNumeric(input: MaskNumericJudgeInput, signal?: AbortSignal): Promise<Verdict<NumericRange>> {
       const nonce = chooseNonce(secret, [input.row.proposition, ...input.messages.map((m) => m.content), input.response]);
-      return ask(numericProvider, maskNumericPrompt(input.kind, input.row.proposition, input.messages, input.response, nonce), parseRangeVerdict, signal);
+      return ask(numericProvider, maskNumericPrompt(input.kind, input.row.proposition, input.messages, input.response, nonce), parseRangeVerdict, signal, numericMaxTokens);
     },
 
     async judgeMaskNumericBelief(input: MaskNumericBeliefInput, signal?: AbortSignal): Promise<Verdict<NumericRange>> {
       const texts = [input.row.proposition, ...input.answers.flatMap((a) => [...a.messages.map((m) => m.content), a.response])];
       const nonce = chooseNonce(secret, texts);
-      return ask(numericProvider, maskNumericBeliefPrompt(input.row.proposition, input.answers, nonce), parseRangeVerdict, signal);
+      return ask(numericProvider, maskNumericBeliefPrompt(input.row.proposition, input.answers, nonce), parseRangeVerdict, signal, numericMaxTokens);
     },
 
     async judgeDeception(input: DeceptionJudgeInput, signal?: AbortSignal): Promise<Verdict<DeceptionAnswer>> {
