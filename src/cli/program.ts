@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { printable } from '../util/printable.js';
 import { COMMANDS, commandEntry } from './command-table.js';
 
 function packageVersion(): string {
@@ -65,10 +66,10 @@ export async function main(argv: string[]): Promise<number> {
     // Bad input (2), a run that stopped with work undone, a run directory in use: one line, its own code.
     const code = exitCodeOf(error);
     if (code !== undefined) {
-      process.stderr.write(`candor: ${(error as Error).message}\n`);
+      process.stderr.write(`candor: ${printable((error as Error).message)}\n`);
       return code;
     }
-    process.stderr.write(`candor: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`candor: ${printable(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     return 1;
   }
 }

@@ -8,6 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { InputError } from '../util/errors.js';
+import { looksBinary, printable } from '../util/printable.js';
 
 export interface RawRecord {
   value: unknown;
@@ -79,7 +80,9 @@ function parseJson(text: string, file: string, line: number): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InputError(`malformed JSON (${(error as Error).message})`, { file, line });
+    // JSON.parse quotes the text it choked on: never echo a binary file's bytes to the terminal.
+    if (looksBinary(text)) throw new InputError('not a text file: this line holds binary bytes', { file, line });
+    throw new InputError(`malformed JSON (${printable((error as Error).message)})`, { file, line });
   }
 }
 

@@ -42,6 +42,8 @@ export interface CommonEvalOptions {
   maxTokens?: number;
   /** Seed of the bootstrap intervals (default 0). */
   seed?: number;
+  /** Evaluate only the first N items of the data (after any config/category filter); stored, so a resume keeps it. */
+  limit?: number;
   /** Options of the model under test's provider (its key goes to its endpoints only). */
   providerOptions?: ProviderOptions;
   /** Options of the judge's provider: its own key, never the model's. */
@@ -59,6 +61,8 @@ export const baseStoredOptionsSchema = z.object({
   max_tokens: z.number().int().positive(),
   seed: z.number(),
   concurrency: z.number().int().positive(),
+  /** First N items only; null: all. Runs stored before it existed read as null. */
+  limit: z.number().int().positive().nullable().default(null),
 });
 export type BaseStoredOptions = z.infer<typeof baseStoredOptionsSchema>;
 
@@ -146,6 +150,7 @@ export function baseStoredOptions(options: CommonEvalOptions): BaseStoredOptions
   if (!options.out) throw new InputError('missing --out', { field: '--out' });
   const concurrency = options.concurrency ?? 8;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(`must be a positive integer, got ${concurrency}`, { field: '--concurrency' });
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) throw new InputError(`must be a positive integer, got ${options.limit}`, { field: '--limit' });
   return {
     data: options.data,
     model: modelId(options.model),
@@ -153,6 +158,7 @@ export function baseStoredOptions(options: CommonEvalOptions): BaseStoredOptions
     max_tokens: options.maxTokens ?? 1000,
     seed: options.seed ?? 0,
     concurrency,
+    limit: options.limit ?? null,
   };
 }
 
@@ -192,7 +198,8 @@ export async function runBenchmark<S extends BaseStoredOptions, I extends { id: 
     } else {
       stored = fresh();
     }
-    const items = await bench.load(stored);
+    const loaded = await bench.load(stored);
+    const items = stored.limit === null ? loaded : loaded.slice(0, stored.limit);
     const digest = bench.digest(items);
     if (run && run.manifest.data_digest !== digest) {
       throw new InputError('the data changed since this run started; start a new run instead of resuming', { file: stored.data, field: '--resume' });

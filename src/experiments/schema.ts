@@ -236,7 +236,13 @@ export function parseExperiment(text: string, file: string): Experiment {
     const line = error.linePos?.[0]?.line ?? lineCounter.linePos(error.pos[0]).line;
     throw new InputError(`YAML syntax error: ${error.message.split('\n')[0]}`, { file, line });
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    // yaml refuses alias expansion past maxAliasCount ("billion laughs"): bad input, not a crash.
+    throw new InputError(`YAML cannot be expanded: ${(error as Error).message}`, { file });
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InputError('an experiment file must be a YAML mapping (key: value lines)', { file, line: 1 });
   }

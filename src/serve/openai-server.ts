@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProviderError, type ChatProvider, type ChatResult } from '../models/types.js';
+import { InputError } from '../util/errors.js';
 import { parseChatCompletionBody, toChatRequest, type ChatCompletionBody } from './chat-request.js';
 import { chatCompletionBody, usageBody } from './completion-body.js';
 
@@ -144,9 +145,16 @@ export async function startOpenAIServer(options: OpenAIServerOptions): Promise<R
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (error: NodeJS.ErrnoException) => {
+      // A port in use or not ours to take is the user's choice of --port/--host, not a crash.
+      if (error.code === 'EADDRINUSE') reject(new InputError(`port ${options.port} on ${host} is already in use`, { field: '--port' }));
+      else if (error.code === 'EACCES') reject(new InputError(`no permission to listen on port ${options.port} on ${host}`, { field: '--port' }));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new InputError(`cannot listen on ${host}: no such local address`, { field: '--host' }));
+      else reject(error);
+    };
+    server.once('error', onError);
     server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { InputError } from '../../util/errors.js';
+import { describeZodIssue } from '../../util/zod-issue.js';
 import { readRecordFile, type SourceRecord } from '../records.js';
 import { DECEPTION_CATEGORIES, isDeceptionCategory, normalizeCategory, type DeceptionItem } from './types.js';
 
@@ -28,6 +29,10 @@ export async function readDeceptionBench(file: string, options: { categories?: s
 
 export function parseDeceptionRecords(file: string, records: SourceRecord[], categories?: string[]): DeceptionItem[] {
   const wanted = categories?.map(normalizeCategory);
+  const unknownCategory = categories?.find((c) => !isDeceptionCategory(normalizeCategory(c)));
+  if (unknownCategory !== undefined) {
+    throw new InputError(`unknown category "${unknownCategory}" (known: ${DECEPTION_CATEGORIES.join(', ')})`, { field: '--categories' });
+  }
   const items: DeceptionItem[] = [];
   const seen = new Set<string>();
   const perCategory = new Map<string, number>();
@@ -38,7 +43,7 @@ export function parseDeceptionRecords(file: string, records: SourceRecord[], cat
     const parsed = itemSchema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new InputError(issue.message, { file, line, field: issue.path.join('.') || undefined });
+      throw new InputError(describeZodIssue(issue, value), { file, line, field: issue.path.join('.') || undefined });
     }
     const raw = parsed.data;
     const categoryText = raw.type ?? raw.category;
@@ -67,6 +72,8 @@ export function parseDeceptionRecords(file: string, records: SourceRecord[], cat
     if (raw.answer_options) item.answer_options = raw.answer_options;
     items.push(item);
   }
-  if (items.length === 0) throw new InputError('no items', { file });
+  if (items.length === 0) {
+    throw records.length === 0 ? new InputError('no rows: the file holds no items', { file }) : new InputError('no items of the --categories asked for', { file, field: '--categories' });
+  }
   return items;
 }

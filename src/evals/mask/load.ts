@@ -16,7 +16,9 @@ export async function loadMaskItems(data: string, configs?: string[]): Promise<M
   } else {
     items = await readMaskData(name !== null ? builtinFile(name) : data, { configs });
   }
-  if (items.length === 0) throw new InputError('no MASK rows to evaluate (after the --configs filter)', { file: data, field: '--configs' });
+  if (items.length === 0) {
+    throw configs?.length ? new InputError('no MASK rows of the --configs asked for', { file: data, field: '--configs' }) : new InputError('no rows: the data holds no MASK rows', { file: data });
+  }
   return items;
 }
 
