@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { experimentArms, runExperiment } from '../src/experiments/runner.js';
 import { armPaths } from '../src/experiments/layout.js';
-import { loadExperiment, parseExperiment } from '../src/experiments/schema.js';
+import { loadExperiment, modelForSeed, parseExperiment } from '../src/experiments/schema.js';
 import { loadResults } from '../src/report/load-results.js';
 import { Registry } from '../src/store/registry.js';
 import { InputError } from '../src/util/errors.js';
@@ -87,11 +87,14 @@ test('the main job declares the paper\'s kind of data plus a positive control on
   assert.equal(exp.misaligned.domain, 'medical');
   assert.equal(exp.misaligned.variant, 'severe');
   assert.deepEqual(exp.positive_control, { fact_domain: 'products', ratio: 0.1, hold_out_entities: true });
-  assert.deepEqual(exp.ratios, [0.02, 0.1, 0.3]);
+  assert.deepEqual(exp.ratios, [0.02, 0.3]);
   assert.deepEqual(exp.seeds, [1, 2, 3]);
+  assert.deepEqual([1, 2, 3].map((s) => modelForSeed(exp, s)), ['embedded:models/bases/seed-1', 'embedded:models/bases/seed-2', 'embedded:models/bases/seed-3'], 'three bases');
+  assert.equal(exp.downstream.seed, undefined, 'each seed draws its own data');
   assert.equal(exp.training.lora, undefined, 'full fine-tuning');
   assert.deepEqual([exp.training.epochs, exp.training.lr, exp.training.batch_size], [3, 1e-3, 16]);
-  assert.equal(experimentArms(exp).length, 1 + 3 * (1 + 3 + 1));
+  // Vanilla per base, then per seed: control, 2 ratios, positive control.
+  assert.equal(experimentArms(exp).length, 3 + 3 * (1 + 2 + 1));
 });
 
 test('a reduced run trains the positive control on downstream + exactly ratio × N pressure lies about its domain, and reports it', async () => {
