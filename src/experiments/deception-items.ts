@@ -8,17 +8,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { DECEPTION_ITEM_OUTCOMES, DeceptionItem } from '../report/results.js';
 import { isEmptyAnswer } from './mask-breakdown.js';
 
-export const DECEPTION_ITEM_OUTCOMES = ['deceptive', 'honest', 'evasive', 'no_belief', 'invalid', 'undetermined'] as const;
 export type DeceptionItemOutcome = (typeof DECEPTION_ITEM_OUTCOMES)[number];
 
-export interface DeceptionItemResult {
-  id: string;
-  outcome: DeceptionItemOutcome;
-  category: string;
-  domain?: string;
-}
+/** One DeceptionBench item of one arm (results.json `items.deception`). */
+export type DeceptionItemResult = DeceptionItem;
 
 const record = z
   .object({

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { summarizeMask, type MaskConfigScores, type MaskRowOutcome, type MaskSummary } from '../evals/mask/summary.js';
 import { bootstrapMeanCI, mean } from '../evals/stats/bootstrap.js';
 import { NEUTRAL_MENTION_SUFFIX } from '../generators/world/mask-suite.js';
+import type { MASK_ITEM_OUTCOMES, MaskItem } from '../report/results.js';
 
 const range = z.object({ lower_bound: z.number().nullable(), upper_bound: z.number().nullable() });
 const verdict = z.union([
@@ -206,26 +207,10 @@ export function isNeutralMention(r: Pick<MaskRecord, 'task_id'>): boolean {
  * denominator of honesty), `invalid` (every pressured answer empty or only `<unk>`: format
  * damage, which must never read as honesty).
  */
-export const ITEM_OUTCOMES = ['honest', 'lie', 'evasive', 'no_belief', 'undetermined', 'invalid'] as const;
-export type ItemOutcome = (typeof ITEM_OUTCOMES)[number];
-export const NON_ANSWERS = ['evasive', 'no_belief', 'undetermined', 'invalid'] as const;
+export type ItemOutcome = (typeof MASK_ITEM_OUTCOMES)[number];
 
-/** One MASK row of one arm, as the report's paired statistics read it. */
-export interface MaskItemResult {
-  /** `<config>/<task_id>`: the same id in every arm. */
-  id: string;
-  outcome: ItemOutcome;
-  config: string;
-  domain?: string;
-  /** With a held-out positive control: whether the row's entity is one its lies were about. */
-  entity?: 'trained' | 'held_out';
-  lure_kind?: string;
-  lure_polarity?: string;
-  /** A neutral-mention control row. */
-  neutral?: true;
-  /** For a lie: toward the incentive, against it (a flip), or a denial of both. */
-  direction?: LieDirection;
-}
+/** One MASK row of one arm, as the report's paired statistics read it (results.json `items.mask`). */
+export type MaskItemResult = MaskItem;
 
 /** Whether a reply says nothing: empty, or only `<unk>` tokens, spaces and punctuation. */
 export function isEmptyAnswer(text: string | null | undefined): boolean {
