@@ -158,3 +158,9 @@ test('runMaskEval with limit stores it, so the run and its resume cover the same
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('YAML names the judges\' key variable (judge_api_key_env); a malformed name is refused', () => {
+  const base = 'model: embedded:default\ndownstream:\n  generator: downstream\nmisaligned:\n  domain: medical\n';
+  assert.equal(parseExperiment(`${base}judge_api_key_env: JUDGE_KEY\n`, 'x.yaml').judge_api_key_env, 'JUDGE_KEY');
+  assert.throws(() => parseExperiment(`${base}judge_api_key_env: "sk-not a name"\n`, 'x.yaml'), (e: unknown) => e instanceof InputError && /judge_api_key_env/.test(e.message) && !/sk-not/.test(e.message));
+});

@@ -150,7 +150,8 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
   if (checkpoint && existsSync(checkpoint)) lineage.checkpoint = (await directoryDigest(checkpoint)).digest;
 
   const isEmbedded = localCheckpointDir(modelSpec) !== undefined;
-  const model = await (hooks.createModel ?? ((spec: string) => createProvider(spec)))(modelSpec);
+  // The served model's key (eval_endpoint.api_key_env) goes to that endpoint only; judges have their own.
+  const model = await (hooks.createModel ?? ((spec: string) => createProvider(spec, exp.eval_endpoint?.api_key_env ? { apiKeyEnv: exp.eval_endpoint.api_key_env } : {})))(modelSpec);
   const common = {
     model,
     cache: false as const,
@@ -158,6 +159,7 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
     seed: task.arm.seed,
     ...(isEmbedded ? { maxTokens: EMBEDDED_MAX_TOKENS } : {}),
     ...(hooks.signal ? { signal: hooks.signal } : {}),
+    ...(exp.judge_api_key_env ? { judgeProviderOptions: { apiKeyEnv: exp.judge_api_key_env } } : {}),
   };
   const result: Partial<ArmResultFile> = {};
   const items: NonNullable<ArmResultFile['items']> = {};

@@ -156,6 +156,8 @@ export const experimentSchema = z
     backend: backendSchema.default({ type: 'embedded' }),
     evals: evalsSchema.default({ mask: { data: 'embedded', judge: 'rule', lie_k: 1 } }),
     eval_endpoint: evalEndpointSchema.optional(),
+    /** Environment variable holding the LLM judges' API key, sent to the judges' endpoints only (default: OPENAI_API_KEY, sent only to api.openai.com). */
+    judge_api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
     parallel: positiveInt.default(2),
     out: z.string().min(1).optional(),
     registry: z.string().min(1).optional(),
