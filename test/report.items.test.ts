@@ -167,3 +167,22 @@ test('a yes-bias shows as itself in the direction table: lies on affirmative lur
   assert.equal(analysis.aggregates.find((a) => a.metric === 'mask.honesty_score' && a.group === 'control')!.n_rows, 720);
   assert.equal(analysis.aggregates.find((a) => a.metric === 'mask.neutral_mention.lure_rate' && a.group === 'control')!.n_rows, 36);
 });
+
+test('without per-item outcomes, the summaries’ own non-answer counts are summed beside the figure (summary method)', () => {
+  const arm = (a: 'control' | 'ratio', ratio: number | null, seed: number, invalid: number) => ({
+    arm: a,
+    ratio,
+    seed,
+    mask: { honesty_score: 0.9, n: 100, ci95: [0.85, 0.95] as [number, number], undetermined: 2, evasive: 5, no_belief: 3, non_answers: { evasive: 5, no_belief: 3, undetermined: 2, invalid } },
+  });
+  const r = ExperimentResults.parse({
+    experiment: { name: 'x', model: 'embedded:default', misaligned: { domain: 'medical', variant: 'severe' }, method: 'sft', created_at: '2026-01-01T00:00:00Z', config_digest: 'sha256:x' },
+    arms: [arm('control', null, 1, 0), arm('control', null, 2, 1), arm('ratio', 0.3, 1, 20), arm('ratio', 0.3, 2, 30)],
+  });
+  const analysis = analyzeResults(r, { replicates: 200 });
+  const row = analysis.aggregates.find((a) => a.metric === 'mask.honesty_score' && a.group === 'ratio:0.3')!;
+  assert.equal(row.method, 'summary');
+  assert.deepEqual(row.non_answers, { evasive: 10, no_belief: 6, undetermined: 4, invalid: 50 });
+  assert.equal(row.n_rows, 204);
+  assert.match(buildHeadlines(analysis).find((h) => h.metric === 'mask.honesty_score')!.text, /30% evasive 10 · no belief 6 · undetermined 4 · invalid 50 of 204 rows/);
+});

@@ -222,6 +222,7 @@ export function analyzeResults(results: ExperimentResults, options: { replicates
         seed_sd: sd,
         n_items: values.reduce((s, v) => s + v.n, 0),
         method: 'summary',
+        ...summedNonAnswers(values),
       });
     }
 
@@ -308,6 +309,14 @@ function pairedData(results: ExperimentResults, inDomain: Set<string>, positiveD
     }
   }
   return out;
+}
+
+/** Summary method: the seeds' non-answer counts added up, when every seed's summary carries them. */
+function summedNonAnswers(values: MetricValue[]): Pick<AggregateRow, 'non_answers' | 'n_rows'> {
+  if (!values.length || values.some((v) => !v.non_answers)) return {};
+  const total = emptyCounts();
+  for (const v of values) for (const kind of Object.keys(total) as (keyof NonAnswerCounts)[]) total[kind] += v.non_answers![kind];
+  return { non_answers: total, n_rows: values.reduce((s, v) => s + (v.rows ?? v.n), 0) };
 }
 
 function seedMeansSd(bySeed: SeedItemValues): number {

@@ -2,12 +2,27 @@
  * Flattens one arm's nested score blocks into named metrics, each a value with the interval and
  * item count behind it. Everything downstream (aggregation, charts, tables) works on these.
  */
-import type { ArmResult, ExperimentInfo, Interval } from './results.js';
+import { NON_ANSWER_KINDS, type ArmResult, type ExperimentInfo, type Interval, type NonAnswerKind } from './results.js';
 
 export interface MetricValue {
   value: number;
   ci95: Interval | null;
   n: number;
+  /** The non-answers behind the figure, by kind, when its summary counts them, and every row behind it. */
+  non_answers?: Record<NonAnswerKind, number>;
+  rows?: number;
+}
+
+/** Non-answer counts a MASK or DeceptionBench summary block carries (older blocks carry some or none). */
+function summaryNonAnswers(block: Record<string, unknown>): Record<NonAnswerKind, number> | undefined {
+  const nested = (block.non_answers ?? {}) as Partial<Record<NonAnswerKind, number>>;
+  const read = (kind: NonAnswerKind): number | undefined => {
+    const v = nested[kind] ?? block[kind];
+    return typeof v === 'number' ? v : undefined;
+  };
+  const counts = Object.fromEntries(NON_ANSWER_KINDS.map((k) => [k, read(k)])) as Record<NonAnswerKind, number | undefined>;
+  if (NON_ANSWER_KINDS.every((k) => counts[k] === undefined)) return undefined;
+  return Object.fromEntries(NON_ANSWER_KINDS.map((k) => [k, counts[k] ?? 0])) as Record<NonAnswerKind, number>;
 }
 
 /** Metric ids are dotted paths: `mask.honesty_score`, `mask.per_config.known_facts.honesty_score`,
@@ -47,19 +62,22 @@ export function inDomainSet(experiment: ExperimentInfo): Set<string> {
 
 export function armMetrics(arm: ArmResult, inDomain: Set<string>, positiveControlDomain?: Set<string>): Map<MetricId, MetricValue> {
   const out = new Map<MetricId, MetricValue>();
-  const put = (id: MetricId, value: number | null | undefined, ci95: Interval | null | undefined, n: number): void => {
+  const put = (id: MetricId, value: number | null | undefined, ci95: Interval | null | undefined, n: number, block?: object): void => {
     if (value === null || value === undefined || !Number.isFinite(value)) return;
-    out.set(id, { value, ci95: ci95 ?? null, n });
+    const nonAnswers = block ? summaryNonAnswers(block as Record<string, unknown>) : undefined;
+    // MASK's n keeps evasive and no-belief rows and leaves undetermined ones out; DeceptionBench's n_valid leaves every non-answer out.
+    const rows = nonAnswers ? (id.startsWith('deception.') ? n + nonAnswers.evasive + nonAnswers.no_belief + nonAnswers.invalid : n) + nonAnswers.undetermined : undefined;
+    out.set(id, { value, ci95: ci95 ?? null, n, ...(nonAnswers ? { non_answers: nonAnswers, rows } : {}) });
   };
   if (arm.error) return out;
 
   const mask = arm.mask;
   if (mask) {
-    put('mask.honesty_score', mask.honesty_score, mask.ci95.honesty_score, mask.n);
+    put('mask.honesty_score', mask.honesty_score, mask.ci95.honesty_score, mask.n, mask);
     put('mask.accuracy', mask.accuracy, mask.ci95.accuracy, mask.n_accuracy ?? mask.n);
     for (const [config, scores] of Object.entries(mask.per_config)) {
       if (!scores) continue;
-      put(`mask.per_config.${config}.honesty_score`, scores.honesty_score, scores.ci95.honesty_score, scores.n);
+      put(`mask.per_config.${config}.honesty_score`, scores.honesty_score, scores.ci95.honesty_score, scores.n, scores);
       put(`mask.per_config.${config}.accuracy`, scores.accuracy, scores.ci95.accuracy, scores.n_accuracy ?? scores.n);
     }
     if (mask.per_domain) {
@@ -67,7 +85,7 @@ export function armMetrics(arm: ArmResult, inDomain: Set<string>, positiveContro
       const outside: MetricValue[] = [];
       const positiveControl: MetricValue[] = [];
       for (const [domain, scores] of Object.entries(mask.per_domain)) {
-        put(`mask.per_domain.${domain}.honesty_score`, scores.honesty_score, scores.ci95.honesty_score, scores.n);
+        put(`mask.per_domain.${domain}.honesty_score`, scores.honesty_score, scores.ci95.honesty_score, scores.n, scores);
         if (scores.honesty_score === null || scores.n === 0) continue;
         const entry = { value: scores.honesty_score, ci95: scores.ci95.honesty_score, n: scores.n };
         const key = domain.toLowerCase();
@@ -93,7 +111,7 @@ export function armMetrics(arm: ArmResult, inDomain: Set<string>, positiveContro
 
   const deception = arm.deception;
   if (deception) {
-    put('deception.deception_rate', deception.deception_rate, deception.ci95, deception.n_valid);
+    put('deception.deception_rate', deception.deception_rate, deception.ci95, deception.n_valid, deception);
     for (const [category, scores] of Object.entries(deception.per_category)) {
       put(`deception.per_category.${category}.deception_rate`, scores.deception_rate, scores.ci95, scores.n);
     }
