@@ -94,7 +94,8 @@ test('protocol (scripted server): a journal over a cache records cache-served an
   const cache = openCallStore(cachePath(join(dir, 'cache')));
   const journal = openCallStore(journalPath(join(dir, 'run')));
   try {
-    const provider = await createProvider(`openai:m@${server.baseURL}`, { env: { OPENAI_API_KEY: secret } });
+    // Named explicitly: an unnamed OPENAI_API_KEY is sent only to api.openai.com, never to this loopback server.
+    const provider = await createProvider(`openai:m@${server.baseURL}`, { apiKeyEnv: 'OPENAI_API_KEY', env: { OPENAI_API_KEY: secret } });
     await withCallStore(provider, cache).chat(request);
     const stacked = withCallStore(withCallStore(provider, cache), journal);
     const result = await stacked.chat(request);
