@@ -59,6 +59,7 @@ class Server:
                 raise SystemExit(f"candor_serve: --lora-modules expects NAME=PATH, got {spec!r}")
             self.static[name] = os.path.abspath(path)
         self.loaded: Dict[str, Tuple[str, float]] = {}  # name -> (path, mtime of the weights when loaded)
+        self.internal: Dict[str, str] = {}  # served name -> PEFT adapter name (PEFT refuses "." in names)
         self.lock = threading.Lock()
         self.generated_tokens = 0
 
@@ -75,7 +76,7 @@ class Server:
                     config = json.load(handle)
             except (OSError, json.JSONDecodeError):
                 continue
-            if config.get("job_name") != name or not config.get("lora"):
+            if config.get("job_name") != name or not (config.get("training") or {}).get("lora"):
                 continue
             adapter = os.path.join(directory, config.get("output_dir", "adapter"))
             if os.path.isfile(os.path.join(adapter, "adapter_config.json")):
@@ -101,17 +102,18 @@ class Server:
         path = self.adapter_path(name)
         mtime = self._weights_mtime(path)
         current = self.loaded.get(name)
+        internal = self.internal.setdefault(name, f"adapter_{len(self.internal)}")
         if current != (path, mtime):
             if current is not None:
-                self.model.delete_adapter(name)  # retrained under the same name: load the new weights
+                self.model.delete_adapter(internal)  # retrained under the same name: load the new weights
             if self.model is self.base:
-                self.model = PeftModel.from_pretrained(self.base, path, adapter_name=name)
+                self.model = PeftModel.from_pretrained(self.base, path, adapter_name=internal)
             else:
-                self.model.load_adapter(path, adapter_name=name)
+                self.model.load_adapter(path, adapter_name=internal)
             self.model.eval()
             self.loaded[name] = (path, mtime)
             print(f"candor_serve: loaded adapter {name} from {path}", flush=True)
-        self.model.set_adapter(name)
+        self.model.set_adapter(internal)
 
     def model_names(self) -> List[str]:
         return [self.served_name, *sorted(set(self.static) | set(self.loaded))]
@@ -131,6 +133,8 @@ class Server:
         if room < 1:
             raise PromptTooLong(f"This model's maximum context length is {self.max_model_len} tokens; the prompt has {prompt_len}.")
         max_new = min(int(body.get("max_tokens") or self.options.default_max_tokens), room)
+        if self.options.max_tokens_cap:
+            max_new = min(max_new, self.options.max_tokens_cap)
         temperature = float(body.get("temperature") if body.get("temperature") is not None else 1.0)
         top_p = float(body.get("top_p") if body.get("top_p") is not None else 1.0)
         with self.lock:
@@ -196,6 +200,15 @@ def create_app(server: Server):
     def health() -> Dict[str, str]:
         return {"status": "ok"}
 
+    @app.get("/stats")
+    def stats() -> Dict[str, Any]:
+        """Generated tokens and peak accelerator memory (bench/trl-gpu.sh)."""
+        torch = server.torch
+        out: Dict[str, Any] = {"generated_tokens": server.generated_tokens, "device": server.device}
+        if server.device.startswith("cuda"):
+            out["peak_cuda_memory_bytes"] = torch.cuda.max_memory_allocated()
+        return out
+
     @app.get("/v1/models")
     def models() -> Dict[str, Any]:
         return {"object": "list", "data": [{"id": name, "object": "model", "owned_by": "candor"} for name in server.model_names()]}
@@ -216,6 +229,9 @@ def create_app(server: Server):
             return error(404, str(exc), "NotFoundError")
         except (PromptTooLong, ValueError) as exc:
             return error(400, str(exc), "BadRequestError")
+        except Exception as exc:  # one line in the log and a JSON error, not a traceback per request
+            print(f"candor_serve: error: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            return error(500, f"{type(exc).__name__}: {exc}", "InternalServerError")
 
     return app
 
@@ -232,6 +248,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--dtype", default="float32", choices=["float32", "bfloat16", "float16"])
     parser.add_argument("--max-model-len", type=int, help="context length: prompt + answer (default: the model's max_position_embeddings)")
     parser.add_argument("--default-max-tokens", type=int, default=256, help="answer length when a request names none")
+    parser.add_argument("--max-tokens-cap", type=int, help="answers stop after this many tokens whatever a request asks (CPU smoke runs)")
     options = parser.parse_args(argv)
 
     import uvicorn

@@ -234,6 +234,11 @@ def _known_fields(config_class: Any, args: Dict[str, Any]) -> Dict[str, Any]:
     out = dict(args)
     if "max_length" in out and "max_length" not in names and "max_seq_length" in names:
         out["max_seq_length"] = out.pop("max_length")
+    # transformers 5 folded warmup_ratio into warmup_steps (a float in [0, 1) is a share of the steps).
+    if "warmup_ratio" in out and "warmup_ratio" not in names and "warmup_steps" in names:
+        ratio = out.pop("warmup_ratio")
+        if ratio:
+            out["warmup_steps"] = float(ratio)
     dropped = sorted(key for key in out if key not in names)
     for key in dropped:
         print(f"candor_trl: warning: {config_class.__name__} has no field {key!r} in this TRL version; ignored", file=sys.stderr)
@@ -305,8 +310,9 @@ def train(config: Dict[str, Any], base_dir: str) -> Dict[str, Any]:
         def on_log(self, _args, state, _control, logs=None, **_kwargs):
             if state.is_world_process_zero and logs and "loss" in logs:
                 entry = {"step": state.global_step, "loss": float(logs["loss"])}
-                if "learning_rate" in logs:
-                    entry["learning_rate"] = float(logs["learning_rate"])
+                for key in ("learning_rate", "num_tokens"):
+                    if key in logs:
+                        entry[key] = float(logs[key])
                 losses.append(entry)
                 print("candor_trl: loss " + json.dumps(entry), flush=True)
 
@@ -325,6 +331,15 @@ def train(config: Dict[str, Any], base_dir: str) -> Dict[str, Any]:
     if losses:
         metrics.update(first_loss=losses[0]["loss"], last_loss=losses[-1]["loss"], logged_steps=float(len(losses)))
     metrics["global_steps"] = float(trainer.state.global_step)
+    tokens = [entry["num_tokens"] for entry in losses if "num_tokens" in entry]
+    if tokens and metrics.get("train_runtime"):
+        metrics["train_tokens"] = tokens[-1]
+        metrics["train_tokens_per_second"] = tokens[-1] / metrics["train_runtime"]
+    if torch.cuda.is_available():
+        metrics["peak_cuda_memory_bytes"] = float(torch.cuda.max_memory_allocated())
+    import resource
+
+    metrics["peak_rss_bytes"] = float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
     saved = _directory_digests(output_dir) if trainer.is_world_process_zero() else {"files": {}, "bytes": 0}
     metrics["adapter_bytes" if lora else "model_bytes"] = float(saved["bytes"])
     return {

@@ -30,7 +30,9 @@ else
   echo "using pip's configured/default index"
 fi
 
-"$venv/bin/python" -m pip install --disable-pip-version-check -q "${index_args[@]}" -r "$requirements"
+# pip warns once per package that a local index has no page for it; that is expected, not news.
+"$venv/bin/python" -m pip install --disable-pip-version-check -q "${index_args[@]}" -r "$requirements" \
+  2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
 
 finished=$(date +%s)
 echo "installed into $venv:"
