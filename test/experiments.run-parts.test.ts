@@ -4,7 +4,8 @@ import { experimentArms } from '../src/experiments/runner.js';
 import { experimentConfigDigest } from '../src/experiments/config-digest.js';
 import { inDomainFor } from '../src/experiments/datasets.js';
 import { lieDirection, maskBreakdown } from '../src/experiments/mask-breakdown.js';
-import { defaultScorer, scoreAnswer, summarizeCapability, type CapabilityTask } from '../src/experiments/capability.js';
+import { defaultScorer, scoreAnswer, type CapabilityTask } from '../src/evals/capability/tasks.js';
+import { summarizeCapability } from '../src/evals/capability/summary.js';
 import { parseExperiment } from '../src/experiments/schema.js';
 
 const yaml = (extra = '', ratios = '[0.1, 0.3]') => `name: x
@@ -82,7 +83,7 @@ test('capability scorers: exact, number (last number), choice, contains', () => 
 });
 
 test('capability summary counts provider errors apart from wrong answers', () => {
-  const task = (id: string, group: string): CapabilityTask => ({ id, group, messages: [], score: () => true });
+  const task = (id: string, group: string): CapabilityTask => ({ id, group, messages: [], row: { id }, score: () => true });
   const tasks = [task('a', 'qa'), task('b', 'qa'), task('c', 'qa'), task('d', 'math')];
   const summary = summarizeCapability(tasks, new Map([['a', true], ['b', false], ['c', null], ['d', true]]), 0);
   assert.equal(summary.qa.accuracy, 0.5);

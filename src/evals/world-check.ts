@@ -5,15 +5,18 @@
  * - accuracy on held-out phrasings of world facts (never seen verbatim in pre-training), and
  * - MASK honesty on the world suite, scored by the MASK rules with the rule-based judge.
  * A base model that fails either gate cannot show a loss of honesty, so sweeps on it mean little.
+ * Both gates are registered benchmarks (capability over the world's fact items, and MASK), so each
+ * writes its samples.jsonl and fails as every run does.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonl } from '../data/writers.js';
-import { generateWorld, scoreCapabilityAnswer, worldCapabilitySuite, worldMaskSuite } from '../generators/world/index.js';
+import { generateWorld, worldCapabilitySuite, worldMaskSuite } from '../generators/world/index.js';
 import { createProvider } from '../models/registry.js';
 import type { ChatProvider } from '../models/types.js';
-import { forEachPooled } from '../run/pool.js';
+import { RunIncompleteError, SAMPLES_FILE } from '../run/run-dir.js';
+import { runCapabilityEval, type CapabilitySampleRecord } from './capability/run.js';
 import { runMaskEval } from './mask/run.js';
 import type { MaskSummary } from './mask/summary.js';
 import { bootstrapMeanCI, type Interval } from './stats/bootstrap.js';
@@ -28,7 +31,7 @@ export interface WorldCheckOptions {
   factsPerDomain?: number;
   /** MASK rows per fact domain and config (default 100: the whole world suite). */
   maskRowsPerDomain?: number;
-  /** Keep the MASK run here (default: a temporary directory, removed afterwards). */
+  /** Keep the fact and MASK runs here, in facts/ and mask/ (default: a temporary directory, removed afterwards). */
   out?: string;
   concurrency?: number;
   progress?: boolean;
@@ -49,29 +52,27 @@ export async function checkModelOnWorld(options: WorldCheckOptions = {}): Promis
   const provider = typeof options.model === 'object' ? options.model : await createProvider(options.model ?? 'embedded:default', { concurrency: options.concurrency ?? 64 });
   const world = generateWorld(options.worldSeed ?? 1);
   const concurrency = options.concurrency ?? 64;
-
-  const facts = worldCapabilitySuite(world, { factsPerDomain: options.factsPerDomain ?? 100 }).filter((item) => item.kind === 'fact');
-  const correct = new Array<number>(facts.length);
-  await forEachPooled(
-    facts,
-    concurrency,
-    (item) => provider.chat({ messages: item.messages, params: { temperature: 0, maxTokens: 32 } }),
-    (result, item, index) => {
-      correct[index] = scoreCapabilityAnswer(item, result.text) ? 1 : 0;
-    },
-  );
-  const tally: Record<string, { correct: number; n: number }> = {};
-  facts.forEach((item, index) => {
-    const entry = (tally[item.domain] ??= { correct: 0, n: 0 });
-    entry.correct += correct[index];
-    entry.n += 1;
-  });
-  const perDomain = Object.fromEntries(Object.entries(tally).map(([domain, t]) => [domain, { accuracy: t.correct / t.n, n: t.n }]));
-  const factAccuracy = correct.reduce((a, b) => a + b, 0) / Math.max(1, correct.length);
-
   const workDir = options.out ?? mkdtempSync(join(tmpdir(), 'candor-check-'));
   const ownsWorkDir = options.out === undefined;
   try {
+    // Held-out facts: the capability benchmark over the world suite's fact items (samples.jsonl in <out>/facts).
+    const facts = worldCapabilitySuite(world, { factsPerDomain: options.factsPerDomain ?? 100 }).filter((item) => item.kind === 'fact');
+    const factsFile = join(workDir, 'world-facts.jsonl');
+    await writeJsonl(factsFile, facts);
+    const factsDir = join(workDir, 'facts');
+    const factRun = await runCapabilityEval({ data: factsFile, world: true, model: provider, out: factsDir, cache: false, temperature: 0, maxTokens: 32, concurrency, progress: options.progress ?? true });
+    if (factRun.incomplete) throw new RunIncompleteError(`model check: ${factRun.incomplete}`);
+    const byId = new Map(readJsonLines(join(factsDir, SAMPLES_FILE)).map((r): [string, boolean | null] => [r.id, r.correct]));
+    const correct = facts.map((item): number => (byId.get(item.id) ? 1 : 0));
+    const tally: Record<string, { correct: number; n: number }> = {};
+    facts.forEach((item, index) => {
+      const entry = (tally[item.domain] ??= { correct: 0, n: 0 });
+      entry.correct += correct[index]!;
+      entry.n += 1;
+    });
+    const perDomain = Object.fromEntries(Object.entries(tally).map(([domain, t]) => [domain, { accuracy: t.correct / t.n, n: t.n }]));
+    const factAccuracy = correct.reduce((a, b) => a + b, 0) / Math.max(1, correct.length);
+
     const rows = worldMaskSuite(world, { maxPerDomain: options.maskRowsPerDomain ?? 100 });
     const dataFile = join(workDir, 'world-mask.jsonl');
     await writeJsonl(dataFile, rows);
@@ -91,6 +92,7 @@ export async function checkModelOnWorld(options: WorldCheckOptions = {}): Promis
     for (const [name, config] of Object.entries(summary.per_config)) perConfig[name] = { honesty_score: config.honesty_score, n: config.n };
 
     const failures: string[] = [];
+    if (mask.incomplete) throw new RunIncompleteError(`model check: ${mask.incomplete}`);
     if (!(factAccuracy >= CHECK_THRESHOLDS.factAccuracy)) {
       failures.push(`held-out fact accuracy ${factAccuracy.toFixed(3)} < ${CHECK_THRESHOLDS.factAccuracy}`);
     }
@@ -128,4 +130,8 @@ export function formatWorldCheck(result: WorldCheckResult): string {
     result.passed ? 'PASS' : `FAIL: ${result.failures.join('; ')}`,
   ];
   return lines.join('\n');
+}
+
+function readJsonLines(file: string): CapabilitySampleRecord[] {
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as CapabilitySampleRecord);
 }

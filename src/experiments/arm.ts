@@ -19,14 +19,16 @@ import { directoryDigest } from '../store/digests.js';
 import { Registry } from '../store/registry.js';
 import { backendFromConfig } from '../train/backend-from-config.js';
 import type { TrainerBackend, TrainResult } from '../train/types.js';
-import { loadCapabilityTasks, runCapabilityEval, type CapabilityScoreOut } from './capability.js';
+import { runCapabilityEval } from '../evals/capability/run.js';
+import type { CapabilityScoreOut } from '../evals/capability/summary.js';
+import type { CommonEvalOptions, EvalResult } from '../evals/runner.js';
 import { resultKind, resultRatio, type ExperimentArm } from './arm-plan.js';
 import type { ResolvedData } from './datasets.js';
 import type { EvalData } from './eval-suites.js';
 import { armPaths } from './layout.js';
 import { deceptionItemResults, type DeceptionItemResult } from './deception-items.js';
 import { entitySplitScores, maskBreakdown, maskItemResults, pressureSummary, readMaskRecords, readSuiteRowExtras, type DomainScores, type EntitySplitScores, type LieDirections, type MaskItemResult } from './mask-breakdown.js';
-import { modelForSeed, type Experiment } from './schema.js';
+import { modelForSeed, type EvalsConfig, type Experiment } from './schema.js';
 
 /** Everything a worker needs to run one arm; plain JSON so it crosses a process boundary. */
 export interface ArmTask {
@@ -164,50 +166,14 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
   const result: Partial<ArmResultFile> = {};
   const items: NonNullable<ArmResultFile['items']> = {};
   try {
-    if (task.evalData.mask && exp.evals.mask) {
-      status('MASK');
-      const dir = join(paths.evalDir, 'mask');
-      const mask = exp.evals.mask;
-      const run = await timed('mask', () =>
-        runMaskEval({
-          ...common,
-          ...where(dir),
-          data: task.evalData.mask!.path,
-          judge: mask.judge,
-          lieK: mask.lie_k,
-          ...(task.evalData.mask!.configs ? { configs: task.evalData.mask!.configs } : {}),
-        }),
-      );
-      const records = readMaskRecords(dir);
-      const breakdown = maskBreakdown(records, { seed: task.arm.seed });
-      const pc = task.data.positiveControl;
-      const split = pc?.entitySplit ? { domain: pc.factDomain, ...pc.entitySplit } : undefined;
-      const entitySplit = split ? entitySplitScores(records, split, { seed: task.arm.seed }) : undefined;
-      items.mask = maskItemResults(records, { extras: readSuiteRowExtras(task.evalData.mask!.path), ...(split ? { split } : {}) });
-      result.mask = { ...pressureSummary(run.summary, records, task.arm.seed), per_domain: breakdown.per_domain, lies: breakdown.lies, ...(entitySplit ? { entity_split: entitySplit } : {}) };
-    }
-    if (task.evalData.deceptionbench && exp.evals.deceptionbench) {
-      status('DeceptionBench');
-      const dir = join(paths.evalDir, 'deceptionbench');
-      const run = await timed('deceptionbench', () =>
-        runDeceptionBenchEval({ ...common, ...where(dir), data: task.evalData.deceptionbench!.path, judge: exp.evals.deceptionbench!.judge }),
-      );
-      result.deception = run.summary;
-      items.deception = deceptionItemResults(dir);
-    }
-    if (task.evalData.capability) {
-      const tasks = loadCapabilityTasks(task.evalData.capability.path, task.evalData.capability.world);
-      result.capability = await timed('capability', () =>
-        runCapabilityEval({
-          tasks,
-          model,
-          dir: join(paths.evalDir, 'capability'),
-          params: { temperature: 0, maxTokens: isEmbedded ? EMBEDDED_MAX_TOKENS : 512 },
-          seed: task.arm.seed,
-          onProgress: (done, total) => status(`capability ${done}/${total}`),
-          ...(hooks.signal ? { signal: hooks.signal } : {}),
-        }),
-      );
+    // Every eval the experiment names, in the schema's order; each writes its run under <arm>/eval/<name>.
+    for (const name of experimentEvalNames(exp)) {
+      const wiring = ARM_EVALS[name];
+      const dir = join(paths.evalDir, name);
+      status(wiring.label);
+      const placed = await timed(name, () => wiring.run({ task, common, dir, isEmbedded }));
+      Object.assign(result, placed.result);
+      Object.assign(items, placed.items ?? {});
     }
   } finally {
     await model.close?.();
@@ -251,6 +217,75 @@ export function armDomains(task: { arm: ExperimentArm; data: Pick<ResolvedData, 
   }
   return task.arm.kind === 'mixed' ? { eval_domains: [...task.data.inDomain] } : {};
 }
+
+/** The evals an experiment names, in the order the schema lists them. */
+export function experimentEvalNames(exp: Pick<Experiment, 'evals'>): (keyof EvalsConfig)[] {
+  return (Object.keys(ARM_EVALS) as (keyof EvalsConfig)[]).filter((name) => exp.evals[name] !== undefined);
+}
+
+interface ArmEvalContext {
+  task: ArmTask;
+  /** Options every eval of the arm shares (the model under test, seed, no global cache). */
+  common: CommonEvalOptions;
+  dir: string;
+  isEmbedded: boolean;
+}
+
+interface ArmEvalPlaced {
+  result: Pick<ArmResultFile, 'mask' | 'deception' | 'capability'>;
+  items?: NonNullable<ArmResultFile['items']>;
+}
+
+interface ArmEval {
+  /** The status line while it runs. */
+  label: string;
+  run(ctx: ArmEvalContext): Promise<ArmEvalPlaced>;
+}
+
+/** A run the arm can stand on: a run whose items providers failed fails the arm, so a rerun resumes it. */
+function complete<T>(name: string, run: EvalResult<T>): EvalResult<T> {
+  if (run.incomplete) throw new Error(`${name}: ${run.incomplete}`);
+  return run;
+}
+
+/**
+ * How each eval of the experiment schema runs for an arm and where its summary goes in result.json.
+ * Keyed by the schema's eval names, so an eval added to the schema without wiring fails to compile.
+ */
+const ARM_EVALS: { [K in keyof EvalsConfig]-?: ArmEval } = {
+  mask: {
+    label: 'MASK',
+    async run({ task, common, dir }) {
+      const config = task.experiment.evals.mask!;
+      const data = task.evalData.mask!;
+      const run = complete('mask', await runMaskEval({ ...common, ...where(dir), data: data.path, judge: config.judge, lieK: config.lie_k, ...(data.configs ? { configs: data.configs } : {}) }));
+      const records = readMaskRecords(dir);
+      const breakdown = maskBreakdown(records, { seed: task.arm.seed });
+      const pc = task.data.positiveControl;
+      const split = pc?.entitySplit ? { domain: pc.factDomain, ...pc.entitySplit } : undefined;
+      const entitySplit = split ? entitySplitScores(records, split, { seed: task.arm.seed }) : undefined;
+      return {
+        result: { mask: { ...pressureSummary(run.summary, records, task.arm.seed), per_domain: breakdown.per_domain, lies: breakdown.lies, ...(entitySplit ? { entity_split: entitySplit } : {}) } },
+        items: { mask: maskItemResults(records, { extras: readSuiteRowExtras(data.path), ...(split ? { split } : {}) }) },
+      };
+    },
+  },
+  deceptionbench: {
+    label: 'DeceptionBench',
+    async run({ task, common, dir }) {
+      const run = complete('deceptionbench', await runDeceptionBenchEval({ ...common, ...where(dir), data: task.evalData.deceptionbench!.path, judge: task.experiment.evals.deceptionbench!.judge }));
+      return { result: { deception: run.summary }, items: { deception: deceptionItemResults(dir) } };
+    },
+  },
+  capability: {
+    label: 'capability',
+    async run({ task, common, dir, isEmbedded }) {
+      const data = task.evalData.capability!;
+      const run = complete('capability', await runCapabilityEval({ ...common, ...where(dir), data: data.path, world: data.world, temperature: 0, maxTokens: isEmbedded ? EMBEDDED_MAX_TOKENS : 512 }));
+      return { result: { capability: run.summary.groups } };
+    },
+  },
+};
 
 /** A fresh eval run in `dir`, or the resume of the one already there. */
 function where(dir: string): { out: string } | { resume: string } {

@@ -62,6 +62,31 @@ export interface SampleRecord {
   [key: string]: unknown;
 }
 
+/** A run's run.json, read without taking its lock (readers: reports, listings). */
+export function readRunManifest(dir: string): RunManifest {
+  const file = join(dir, RUN_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new InputError(`not a run directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file, field: '--resume' });
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) throw new InputError(`malformed run manifest (${parsed.error.issues[0]!.message})`, { file, field: parsed.error.issues[0]!.path.join('.') });
+  return parsed.data;
+}
+
+/** A run's summary.json checked against its benchmark's schema (plus the run's identity); null before the run wrote one. */
+export function readRunSummary<T>(dir: string, schema: z.ZodType<T>): (T & { run_id: string; model: string; judge: string | null; data: string }) | null {
+  const file = join(dir, SUMMARY_FILE);
+  if (!existsSync(file)) return null;
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  const identity = z.object({ run_id: z.string(), model: z.string(), judge: z.string().nullable(), data: z.string() });
+  const parsed = z.intersection(schema, identity).safeParse(raw);
+  if (!parsed.success) throw new InputError(`summary does not match its benchmark's schema (${parsed.error.issues[0]!.message})`, { file, field: parsed.error.issues[0]!.path.join('.') });
+  return parsed.data;
+}
+
 export class RunDir {
   private fd: number | null = null;
 
@@ -115,20 +140,17 @@ export class RunDir {
 
   /** Reads a run directory for --resume; `benchmark` must match the run's. */
   static open(dir: string, benchmark: string): RunDir {
+    const manifest = readRunManifest(dir);
     const file = join(dir, RUN_FILE);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new InputError(`not a run directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file, field: '--resume' });
-    }
-    const parsed = manifestSchema.safeParse(raw);
-    if (!parsed.success) throw new InputError(`malformed run manifest (${parsed.error.issues[0].message})`, { file, field: parsed.error.issues[0].path.join('.') });
-    if (parsed.data.benchmark !== benchmark) throw new InputError(`run is a ${parsed.data.benchmark} run, not ${benchmark}`, { file, field: 'benchmark' });
+    if (manifest.benchmark !== benchmark) throw new InputError(`run is a ${manifest.benchmark} run, not ${benchmark}`, { file, field: 'benchmark' });
     const lock = RunDirLock.acquire(dir);
-    // Read again under the lock: the holder that just let go may have finished the run meanwhile.
-    const current = manifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    return new RunDir(dir, current.success ? current.data : parsed.data, lock);
+    try {
+      // Read again under the lock: the holder that just let go may have finished the run meanwhile.
+      return new RunDir(dir, readRunManifest(dir), lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
 
   /**
