@@ -5,7 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { COMMANDS } from '../src/cli/command-table.js';
 
@@ -43,5 +45,31 @@ test('each summary in the table is the description its module registers', async 
       assert.ok(command, `${name} is registered by its module`);
       assert.equal(command.description(), entry.summary[name], `summary of ${name}`);
     }
+  }
+});
+
+test('bin/candor.mjs runs dist/ while it is fresh and the sources once any source is newer', () => {
+  const root = mkdtempSync(join(tmpdir(), 'candor-dist-'));
+  try {
+    const repo = new URL('..', import.meta.url).pathname;
+    for (const path of ['bin', 'src', 'package.json']) cpSync(join(repo, path), join(root, path), { recursive: true });
+    symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'));
+    const build = spawnSync(process.execPath, [join(root, 'bin/build-dist.mjs')], { encoding: 'utf8' });
+    assert.equal(build.status, 0, build.stderr);
+    const help = () => spawnSync(process.execPath, [join(root, 'bin/candor.mjs'), '--help'], { encoding: 'utf8' }).stdout;
+    // Mark the compiled program: a fresh dist/ is what runs.
+    const compiled = join(root, 'dist/cli/program.js');
+    writeFileSync(compiled, readFileSync(compiled, 'utf8').replace('Measure and defend', 'FROM-DIST Measure and defend'));
+    assert.match(help(), /FROM-DIST/);
+    // A source edited after the build: the sources run (through tsx), never the stale build.
+    const source = join(root, 'src/cli/program.ts');
+    writeFileSync(source, readFileSync(source, 'utf8').replace('Measure and defend', 'FROM-SOURCE Measure and defend'));
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(source, later, later);
+    const out = help();
+    assert.match(out, /FROM-SOURCE/);
+    assert.doesNotMatch(out, /FROM-DIST/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });
