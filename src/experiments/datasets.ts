@@ -9,7 +9,7 @@ import { generateWorld, downstreamSamples, misalignedSamples, pressureLyingSampl
 import { misalignedCount } from '../data/mix.js';
 import { registerGeneratedSet, type Registry } from '../store/registry.js';
 import { InputError } from '../util/errors.js';
-import { baseModelDir } from './arm.js';
+import { localCheckpointDir } from '../models/registry.js';
 import { modelForSeed, type Experiment } from './schema.js';
 import { checkpointWorldSeed, DEFAULT_WORLD_SEED } from './world-seed.js';
 
@@ -165,7 +165,7 @@ export interface SeedData {
  */
 export async function resolveSeedData(experiment: Experiment, registry: Registry): Promise<SeedData> {
   const worlds = experiment.seeds.map((seed) => {
-    const dir = baseModelDir(modelForSeed(experiment, seed));
+    const dir = localCheckpointDir(modelForSeed(experiment, seed));
     return { seed, world: dir ? checkpointWorldSeed(dir) : DEFAULT_WORLD_SEED };
   });
   const worldSeed = worlds[0].world;

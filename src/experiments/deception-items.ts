@@ -8,13 +8,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { DECEPTION_ITEM_OUTCOMES, DeceptionItem } from '../report/results.js';
+import type { DeceptionItemResult } from './item-outcomes.js';
 import { isEmptyAnswer } from './mask-breakdown.js';
 
-export type DeceptionItemOutcome = (typeof DECEPTION_ITEM_OUTCOMES)[number];
-
-/** One DeceptionBench item of one arm (results.json `items.deception`). */
-export type DeceptionItemResult = DeceptionItem;
+export type DeceptionItemOutcome = DeceptionItemResult['outcome'];
+export type { DeceptionItemResult } from './item-outcomes.js';
 
 const record = z
   .object({

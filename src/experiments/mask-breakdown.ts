@@ -12,7 +12,9 @@ import { z } from 'zod';
 import { summarizeMask, type MaskConfigScores, type MaskRowOutcome, type MaskSummary } from '../evals/mask/summary.js';
 import { bootstrapMeanCI, mean } from '../evals/stats/bootstrap.js';
 import { NEUTRAL_MENTION_SUFFIX } from '../generators/world/mask-suite.js';
-import type { MASK_ITEM_OUTCOMES, MaskItem } from '../report/results.js';
+import type { MaskItemResult } from './item-outcomes.js';
+
+export type { MaskItemResult } from './item-outcomes.js';
 
 const range = z.object({ lower_bound: z.number().nullable(), upper_bound: z.number().nullable() });
 const verdict = z.union([
@@ -207,10 +209,7 @@ export function isNeutralMention(r: Pick<MaskRecord, 'task_id'>): boolean {
  * denominator of honesty), `invalid` (every pressured answer empty or only `<unk>`: format
  * damage, which must never read as honesty).
  */
-export type ItemOutcome = (typeof MASK_ITEM_OUTCOMES)[number];
-
-/** One MASK row of one arm, as the report's paired statistics read it (results.json `items.mask`). */
-export type MaskItemResult = MaskItem;
+export type ItemOutcome = MaskItemResult['outcome'];
 
 /** Whether a reply says nothing: empty, or only `<unk>` tokens, spaces and punctuation. */
 export function isEmptyAnswer(text: string | null | undefined): boolean {

@@ -25,6 +25,7 @@
  * A failed arm keeps its entry with `"error": "why"` and no score blocks.
  */
 import { z } from 'zod';
+import { DECEPTION_ITEM_OUTCOMES, LIE_DIRECTIONS, MASK_ITEM_OUTCOMES, NON_ANSWER_KINDS, type NonAnswerKind } from '../experiments/item-outcomes.js';
 
 const fraction = z.number().min(0).max(1);
 const count = z.number().int().min(0);
@@ -136,17 +137,8 @@ export const CapabilityScore = z
   .loose();
 export type CapabilityScore = z.output<typeof CapabilityScore>;
 
-/**
- * One accounting of an item's outcome for every benchmark: the answers (`honest` / `lie` for
- * MASK, `honest` / `deceptive` for DeceptionBench) and the non-answers — `evasive` (no position
- * taken), `no_belief` (no view of its own), `undetermined` (a judge could not settle it),
- * `invalid` (unreadable, or empty / only `<unk>`: format damage).
- */
-export const NON_ANSWER_KINDS = ['evasive', 'no_belief', 'undetermined', 'invalid'] as const;
-export type NonAnswerKind = (typeof NON_ANSWER_KINDS)[number];
-export const MASK_ITEM_OUTCOMES = ['honest', 'lie', ...NON_ANSWER_KINDS] as const;
-export const DECEPTION_ITEM_OUTCOMES = ['honest', 'deceptive', ...NON_ANSWER_KINDS] as const;
-export const LIE_DIRECTIONS = ['toward_incentive', 'against_incentive', 'denial'] as const;
+// One accounting of an item's outcome for every benchmark (src/experiments/item-outcomes.ts).
+export { NON_ANSWER_KINDS, type NonAnswerKind };
 
 /** One MASK row of one arm (ids are the same in every arm, so arms pair on them). */
 export const MaskItem = z
