@@ -202,3 +202,43 @@ test('one writer per run directory: a second --resume is refused naming the hold
     await server.close();
   }
 });
+
+test('candor run: an experiment run directory held by a live process is refused naming its pid; after kill -9 the lock is taken over and the run completes', { timeout: 180_000 }, async () => {
+  const { scratchExperiment } = await import('./experiments.scratch-run.helper.js');
+  const { armHooks } = await import('./experiments.run-fakes.helper.js');
+  const { runExperiment } = await import('../src/experiments/runner.js');
+  const { RunDirBusyError } = await import('../src/run/lock.js');
+  const { readdirSync, rmSync, writeFileSync } = await import('node:fs');
+  const scratch = scratchExperiment('candor-run-lock-', 'locked', 'downstream: { generator: downstream, count: 16, seed: 1 }\nmisaligned: { domain: medical, variant: normal }\nratios: [0.1]\nseeds: [1]\ntraining: { epochs: 1, batch_size: 8 }\nevals:\n  capability: { limit: 1 }\n');
+  // The pre-flight wants a checkpoint file; the fake trainer and model never read it.
+  writeFileSync(join(scratch.dir, 'base', 'model.safetensors'), '');
+  const options = { progress: false, mode: 'inline' as const, hooks: armHooks };
+  const first = await runExperiment(scratch.yaml, options);
+  assert.deepEqual(first.arms.failed, []);
+  // Work left to do, as after a kill: one arm's result and the run's results gone.
+  const armIds = readdirSync(join(scratch.out, 'arms'));
+  rmSync(join(scratch.out, 'arms', armIds[0]!, 'result.json'));
+  rmSync(join(scratch.out, 'results.json'));
+  // Another process holds the run directory, as a `candor run` in progress would.
+  const holder = spawn(process.execPath, ['--import', 'tsx', '-e', `import('${join(import.meta.dirname, '..', 'src', 'run', 'lock.ts')}').then((m) => { m.RunDirLock.acquire(${JSON.stringify(scratch.out)}); console.log('held'); setInterval(() => {}, 1000); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout!.on('data', (d) => String(d).includes('held') && resolve());
+    holder.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
+  });
+  try {
+    await assert.rejects(runExperiment(scratch.yaml, options), (e: unknown) => e instanceof RunDirBusyError && e.message.includes(`pid ${holder.pid}`));
+    assert.equal(existsSync(join(scratch.out, 'results.json')), false, 'the refused run wrote no results');
+  } finally {
+    holder.kill('SIGKILL');
+    await new Promise((r) => holder.once('close', r));
+  }
+  const done = await runExperiment(scratch.yaml, options);
+  assert.deepEqual(done.arms, { total: armIds.length, skipped: armIds.length - 1, ran: 1, failed: [] });
+  assert.ok(existsSync(join(scratch.out, 'results.json')));
+  // Each arm's capability eval is a benchmark run with its samples behind the numbers.
+  for (const arm of armIds) {
+    const samples = lines(join(scratch.out, 'arms', arm, 'eval', 'capability', 'samples.jsonl'));
+    assert.ok(samples.length > 0 && samples.every((s) => typeof s.correct === 'boolean'), arm);
+    assert.equal(new Set(samples.map((s) => s.id)).size, samples.length);
+  }
+});
