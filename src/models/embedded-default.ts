@@ -12,10 +12,10 @@ const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
 /** Candidates in order of preference; the first with weights wins. */
 export const EMBEDDED_DEFAULT_CANDIDATES: readonly string[] = [join(MODELS_DIR, 'bases', 'seed-1'), join(MODELS_DIR, 'embedded-base')];
 
-export function defaultEmbeddedCheckpointDir(): string {
-  for (const dir of EMBEDDED_DEFAULT_CANDIDATES) {
+export function defaultEmbeddedCheckpointDir(candidates: readonly string[] = EMBEDDED_DEFAULT_CANDIDATES): string {
+  for (const dir of candidates) {
     if (existsSync(join(dir, 'model.safetensors'))) return dir;
   }
-  // Neither has weights: name the original so the loader's error points at the expected place.
-  return EMBEDDED_DEFAULT_CANDIDATES[EMBEDDED_DEFAULT_CANDIDATES.length - 1]!;
+  // None has weights: name the last (the original) so the loader's error points at the expected place.
+  return candidates[candidates.length - 1]!;
 }
