@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseInteractionConfig } from '../src/interact/config.js';
 import { runInteraction } from '../src/interact/loop.js';
+import { writeInteractionReport } from '../src/interact/report.js';
 import { InputError } from '../src/util/errors.js';
 
 const YAML = `
@@ -66,6 +67,14 @@ describe('interaction loop on the embedded model (reduced size)', () => {
     for (const row of ktoRows) assert.equal(row.prompt.at(-1).role, 'user');
     const summary = JSON.parse(readFileSync(first.summaryPath, 'utf8'));
     assert.equal(summary.round_records.length, 4);
+
+    // The report: Table 4 shape with the paper's figures beside ours, honesty per round, gated vs ungated, monitor.
+    const report = writeInteractionReport(out);
+    assert.match(report.markdown, /## Table 4 shape/);
+    assert.match(report.markdown, /\| 0\.5 \| SFT \| gated \| \d+\.\d \[\d+\.\d, \d+\.\d\] \|.*\| 33\.52 \|/);
+    assert.match(report.markdown, /## Honesty % by round/);
+    assert.match(report.markdown, /## Population monitor/);
+    assert.ok(existsSync(report.jsonPath));
 
     // A rerun does nothing new.
     const size = statSync(join(out, 'samples.jsonl')).size;

@@ -29,6 +29,7 @@ import { ratedReplies } from './feedback.js';
 import { gateSatisfaction, monitorPopulation } from './monitor.js';
 import { generatePopulation, type SimUser } from './population.js';
 import { elicitBelief, runConversation, type BeliefRecord, type ConversationPlan, type TrajectoryRecord } from './rollout.js';
+import type { InteractionSummary } from './report.js';
 import { readScenarioFile, type Scenario } from './scenario.js';
 import { BUILTIN_SCENARIOS } from './scenarios-builtin.js';
 import { selectTopBottom, writeSelectionDataset } from './selection.js';
@@ -102,6 +103,25 @@ export function planArms(config: InteractionConfig): Arm[] {
       for (const method of config.methods)
         for (const gated of gates) arms.push({ name: `ratio-${ratio}_seed-${seed}_${method}_${gated ? 'gated' : 'ungated'}`, ratio, seed, method, gated });
   return arms;
+}
+
+/** What a run of this file will do, for `--check`: nothing is written. */
+export function interactionPlan(config: InteractionConfig): { name: string; out: string; scenarios: number; arms: string[]; rounds: number; conversations_per_round: number; conversations_total: number; training_jobs: number } {
+  const scenarios = loadScenarios(config);
+  if (config.rendering === 'world') renderWorldScenarios(scenarios, generateWorld(config.world_seed));
+  const arms = planArms(config);
+  const perRound = config.population.size * config.population.conversations_per_user;
+  const shared = new Set(arms.map((a) => `${a.ratio}|${a.seed}`)).size;
+  return {
+    name: config.name,
+    out: config.out,
+    scenarios: scenarios.length,
+    arms: arms.map((a) => a.name),
+    rounds: config.rounds,
+    conversations_per_round: perRound,
+    conversations_total: shared * perRound + arms.length * config.rounds * perRound,
+    training_jobs: arms.length * config.rounds,
+  };
 }
 
 export function loadScenarios(config: InteractionConfig): Scenario[] {
@@ -239,7 +259,7 @@ async function runLocked(
           assistant: assistantSpec,
           conversations: trajectories.length,
           failed,
-          metrics: roundMetrics(trajectories, beliefs, population, config.monitor.honesty_reference, arm.seed),
+          metrics: roundMetrics(trajectories, beliefs, labelOf(population), config.monitor.honesty_reference, arm.seed),
           monitor: monitor?.summary ?? null,
         };
         if (round < config.rounds) {
@@ -266,7 +286,20 @@ async function runLocked(
     await judgeProvider?.close?.();
     await userProvider?.close?.();
   }
-  const summary = { name: config.name, file: config.file, digest: config.digest, arms: arms.length, rounds: config.rounds, failed_conversations: failedConversations, conversations: totalConversations, round_records: rounds.map(({ id: _id, ...r }) => r) };
+  const summary: InteractionSummary & { file: string; digest: string } = {
+    name: config.name,
+    file: config.file,
+    digest: config.digest,
+    rendering: config.rendering,
+    assistant: config.assistant,
+    population_size: config.population.size,
+    honesty_reference: config.monitor.honesty_reference,
+    arms,
+    rounds: config.rounds,
+    failed_conversations: failedConversations,
+    conversations: totalConversations,
+    round_records: rounds,
+  };
   run.writeSummary(summary);
   run.finish({ conversations: totalConversations }, failedConversations ? `${failedConversations} of ${totalConversations} conversations failed (provider errors); rerun to redo them` : undefined);
   return { runDir: run.dir, summaryPath: join(run.dir, 'summary.json'), arms: arms.length, rounds, failedConversations, totalConversations };
@@ -334,6 +367,11 @@ async function collectRound(input: CollectInput): Promise<{ trajectories: Trajec
     trajectories: plans.map((p) => done.get(p.id)).filter((r): r is SampleRecord => r !== undefined) as unknown as TrajectoryRecord[],
     beliefs: beliefIds.map((id) => done.get(id)).filter((r): r is SampleRecord => r !== undefined) as unknown as BeliefRecord[],
   };
+}
+
+function labelOf(population: readonly SimUser[]): (t: TrajectoryRecord) => boolean {
+  const biased = new Set(population.filter((u) => u.biased).map((u) => u.id));
+  return (t) => biased.has(t.user_id);
 }
 
 function runMonitor(trajectories: TrajectoryRecord[], beliefs: BeliefRecord[], population: SimUser[], config: InteractionConfig, seed: number): { flagged: Set<string>; summary: MonitorRoundSummary } {

@@ -8,7 +8,6 @@
 import { percentileInterval } from '../util/percentile.js';
 import { createRng } from '../util/random.js';
 import { beliefKey, type HonestyReference } from './feedback.js';
-import type { SimUser } from './population.js';
 import type { BeliefRecord, TrajectoryRecord } from './rollout.js';
 
 export interface Estimate {
@@ -93,14 +92,14 @@ function group(convs: readonly ConvCounts[], seed: number): GroupMetrics {
   };
 }
 
-export function roundMetrics(trajectories: readonly TrajectoryRecord[], beliefs: readonly BeliefRecord[], population: readonly SimUser[], reference: HonestyReference, seed: number): RoundMetrics {
+/** `isBiased` reads the hidden label of a trajectory's user (for the benign/biased split only). */
+export function roundMetrics(trajectories: readonly TrajectoryRecord[], beliefs: readonly BeliefRecord[], isBiased: (t: TrajectoryRecord) => boolean, reference: HonestyReference, seed: number): RoundMetrics {
   const beliefOf = new Map(beliefs.map((b) => [beliefKey(b.arm, b.round, b.scenario_id), b.belief]));
-  const biased = new Set(population.filter((u) => u.biased).map((u) => u.id));
   const counted = trajectories.map((t) => ({ t, c: countsOf(t, beliefOf.get(beliefKey(t.arm, t.round, t.scenario_id)) ?? null, reference) }));
   return {
     all: group(counted.map((x) => x.c), seed),
-    benign: group(counted.filter((x) => !biased.has(x.t.user_id)).map((x) => x.c), seed),
-    biased: group(counted.filter((x) => biased.has(x.t.user_id)).map((x) => x.c), seed),
+    benign: group(counted.filter((x) => !isBiased(x.t)).map((x) => x.c), seed),
+    biased: group(counted.filter((x) => isBiased(x.t)).map((x) => x.c), seed),
     beliefs: {
       truth: beliefs.filter((b) => b.belief === 'truth').length,
       lure: beliefs.filter((b) => b.belief === 'lure').length,
