@@ -55,6 +55,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/run.js')).registerRunCommands,
   },
   {
+    names: ['interact'],
+    usage: { interact: 'interact' },
+    summary: { interact: 'Simulated users rate the assistant; self-training on their feedback over rounds; the population monitor that gates it' },
+    load: async () => (await import('./commands/interact.js')).registerInteractCommands,
+  },
+  {
     names: ['report'],
     usage: { report: 'report [options] <run-dir>' },
     summary: { report: "write an experiment run's report: one self-contained HTML file, PNG/SVG charts, CSV/JSON of every number" },
