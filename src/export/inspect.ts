@@ -61,17 +61,22 @@ function numericMetrics(values: Record<string, unknown> | null | undefined): Rec
   return metrics;
 }
 
-/** The run's own summary figures: top-level numbers as one score, each per-config block as another. */
+/**
+ * The run's own summary figures: its top-level numbers as one score, and each block of a breakdown
+ * (MASK per_config and per_domain, capability groups, …: any object of objects with numbers) as
+ * another, named <benchmark>/<breakdown>/<block>.
+ */
 function results(run: EvalRunFiles, views: SampleView[]): Record<string, Json> {
   const scorer = `candor/${run.manifest.benchmark}`;
   const scores: Json[] = [];
   const top = numericMetrics(run.summary);
   if (Object.keys(top).length) scores.push({ name: run.manifest.benchmark, scorer, params: {}, metrics: top, scored_samples: views.filter((v) => Object.keys(v.scores).length > 0).length });
-  const perConfig = run.summary?.per_config;
-  if (perConfig && typeof perConfig === 'object') {
-    for (const [config, block] of Object.entries(perConfig as Record<string, unknown>)) {
+  for (const [breakdown, blocks] of Object.entries(run.summary ?? {})) {
+    if (!blocks || typeof blocks !== 'object' || Array.isArray(blocks)) continue;
+    for (const [key, block] of Object.entries(blocks as Record<string, unknown>)) {
+      if (!block || typeof block !== 'object' || Array.isArray(block)) continue;
       const metrics = numericMetrics(block as Record<string, unknown>);
-      if (Object.keys(metrics).length) scores.push({ name: `${run.manifest.benchmark}/${config}`, scorer, params: { config }, metrics });
+      if (Object.keys(metrics).length) scores.push({ name: `${run.manifest.benchmark}/${breakdown}/${key}`, scorer, params: { [breakdown]: key }, metrics });
     }
   }
   return { total_samples: views.length, completed_samples: views.filter((v) => v.output !== null).length, scores };

@@ -131,7 +131,7 @@ function genericView(record: SampleLine): SampleView {
   const fields: Record<string, string | number | boolean | null> = {};
   for (const [key, value] of Object.entries(record)) {
     const v = scalar(value);
-    if (v !== undefined && key !== 'id') fields[key] = v;
+    if (v !== undefined && !['id', 'response', 'answer', 'error'].includes(key)) fields[key] = v;
   }
   const scores: Record<string, ScoreView> = {};
   for (const key of ['score', 'correct']) {
@@ -139,7 +139,10 @@ function genericView(record: SampleLine): SampleView {
     if (typeof v === 'number') scores[key] = { value: v };
     else if (typeof v === 'boolean') scores[key] = { value: v ? 1 : 0 };
   }
-  return { id: record.id, input: messages(record.messages), output: str(record.response) ?? str(record.answer), finishReason: null, target: describeTarget(record.target ?? record.expected), scores, undetermined: {}, fields, otherCalls: [], error: null };
+  const undetermined: Record<string, string> = {};
+  // Capability marks an item it could not score with correct: null and the provider's error.
+  if ('correct' in record && record.correct === null) undetermined.correct = str(record.error) ?? 'no answer to score';
+  return { id: record.id, input: messages(record.messages), output: str(record.response) ?? str(record.answer), finishReason: null, target: describeTarget(record.target ?? record.expected), scores, undetermined, fields, otherCalls: [], error: str(record.error) };
 }
 
 export function sampleView(benchmark: string, record: SampleLine): SampleView {
