@@ -12,4 +12,3 @@ export { readSftFile, readKtoFile } from './datasets.js';
 export { generate, generateItems, type Generation, type GenerationItem } from './generate.js';
 export { createEmbeddedProvider, defaultCheckpointDir, resolveCheckpointDir } from './provider.js';
 export { pretrain, PRETRAIN_DEFAULTS, type PretrainOptions, type PretrainResult } from './pretrain.js';
-export { probeModel, type ProbeResult, type ProbeOptions } from './probe.js';

@@ -6,12 +6,14 @@
 import { CAPABILITY } from './capability/run.js';
 import { DECEPTION_BENCH } from './deceptionbench/run.js';
 import { MASK } from './mask/run.js';
+import { PROBE } from './probe/run.js';
 import type { AnyBenchmark } from './runner.js';
 
 export const BENCHMARKS = {
   mask: MASK,
   deceptionbench: DECEPTION_BENCH,
   capability: CAPABILITY,
+  probe: PROBE,
 } as const satisfies Record<string, AnyBenchmark>;
 
 export type BenchmarkName = keyof typeof BENCHMARKS;

@@ -6,7 +6,7 @@ import { generate } from '../../embedded/generate.js';
 import { checkpointDirOf } from '../../embedded/finetune.js';
 import { InputError } from '../../util/errors.js';
 import { integerAtLeast, nonNegativeNumber } from '../options.js';
-import { probeModel } from '../../embedded/probe.js';
+import { probeModel } from '../../evals/probe/run.js';
 import { checkModelOnWorld, formatWorldCheck } from '../../evals/world-check.js';
 import { DEFAULT_PRETRAIN_COUNTS, type PretrainCounts } from '../../generators/world/index.js';
 
@@ -53,10 +53,8 @@ export function registerModelCommands(program: Command): void {
     .option('--items <n>', 'items per suite (default 300)', integerAtLeast('--items', 1))
     .option('--world-seed <n>', 'world seed (default 1)', integerAtLeast('--world-seed', 0))
     .action(async (flags: { model: string; items?: number; worldSeed?: number }) => {
-      const { model: m, tokenizer } = await loadCheckpoint(checkpointDirOf(flags.model));
-      const result = probeModel(m, tokenizer, { items: flags.items, worldSeed: flags.worldSeed });
+      const result = await probeModel({ model: flags.model, items: flags.items, worldSeed: flags.worldSeed, progress: false });
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-      m.dispose();
     });
   model
     .command('pretrain')
