@@ -60,9 +60,10 @@ test('the embedded adapter maps a job onto the embedded trainer API and reuses a
 });
 
 test('the embedded backend gets exactly the settings the experiment path gave it before the config was unified', () => {
-  // examples/embedded-mixing.yaml's block: what the main job trains with. The options (and so the job
-  // digest that decides whether a finished arm is reused) must match the pre-refactor mapping.
-  const config = trainingConfigSchema.parse({ method: 'sft', epochs: 3, lr: 1e-3, batch_size: 16, max_seq_len: 128 });
+  // examples/embedded-mixing.yaml is the main job. The options (and so the job digest that decides
+  // whether a finished arm is reused) must be what the pre-refactor mapping gave: its epochs, lr and
+  // batch, no LoRA, the arm's seed, nothing else.
+  const config = loadExperiment(fileURLToPath(new URL('../examples/embedded-mixing.yaml', import.meta.url))).training;
   const job = { name: 'ratio-0.1-seed-2', config, seed: 2, baseModel: 'embedded:default', datasets: [{ path: '/data/train.jsonl' }], outputDir: '/runs/x/arm' };
   assert.deepEqual(toEmbeddedOptions(job), {
     base: EMBEDDED_DEFAULT_CHECKPOINT,
