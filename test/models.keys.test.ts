@@ -125,3 +125,25 @@ test('a named key variable that is not set is an error naming the variable, not 
   await assert.rejects(createProvider('openai:m@http://127.0.0.1:9/v1', { apiKeyEnv: 'JUDGE_KEY', env: {} }), /JUDGE_KEY/);
   await assert.rejects(createProvider('openai:gpt-4o-mini', { env: {} }), /OPENAI_API_KEY/);
 });
+
+test('OpenAI account ids in the environment (OPENAI_ORG_ID, OPENAI_PROJECT_ID) are not sent to another host', async () => {
+  const servers = await twoServers();
+  const saved = { org: process.env.OPENAI_ORG_ID, project: process.env.OPENAI_PROJECT_ID };
+  process.env.OPENAI_ORG_ID = 'org-candor-test';
+  process.env.OPENAI_PROJECT_ID = 'proj-candor-test';
+  try {
+    const provider = await createProvider(`openai:m@${servers.model.baseURL}`, { apiKeyEnv: 'MODEL_KEY', env: { MODEL_KEY: MODEL_SECRET } });
+    await provider.chat({ messages: [{ role: 'user', content: 'hi' }] });
+    await provider.close?.();
+    const headers = servers.model.requests[0]!.headers;
+    assert.equal(headers['openai-organization'], undefined);
+    assert.equal(headers['openai-project'], undefined);
+    assert.equal(headers.authorization, `Bearer ${MODEL_SECRET}`);
+  } finally {
+    for (const [name, value] of [['OPENAI_ORG_ID', saved.org], ['OPENAI_PROJECT_ID', saved.project]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await servers.close();
+  }
+});

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AdaptiveLimiter } from './adaptive-limiter.js';
 import { createKeepAliveFetch, type FetchLike } from './keepalive-fetch.js';
 import { EndpointPool, type Endpoint } from './endpoint-pool.js';
+import { isOfficialOpenAI } from './official-openai.js';
 import { DEFAULT_RETRY_POLICY, abortedError, backoffDelayMs, isRetryable, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 import { ProviderError, type ChatProvider, type ChatRequest, type ChatResult, type ProviderStats } from './types.js';
 
@@ -92,6 +93,10 @@ export class OpenAIChatProvider implements ChatProvider {
           ...(this.secret !== undefined && sendKeyTo(baseURL)
             ? { apiKey: this.secret }
             : { apiKey: PLACEHOLDER_KEY, defaultHeaders: { Authorization: null } }),
+          // The client would read OPENAI_ORG_ID / OPENAI_PROJECT_ID / OPENAI_ADMIN_KEY from the
+          // environment for every host; they identify an OpenAI account, so only OpenAI gets them.
+          ...(isOfficialOpenAI(baseURL) ? {} : { organization: null, project: null }),
+          adminAPIKey: null,
           maxRetries: 0,
           timeout: this.timeoutMs,
           fetch: this.transport,

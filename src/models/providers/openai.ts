@@ -5,11 +5,13 @@
  * self-hosted endpoint never receives the OpenAI key by accident.
  */
 import { InputError } from '../../util/errors.js';
+import { isOfficialOpenAI } from '../official-openai.js';
 import { OpenAIChatProvider } from '../openai-provider.js';
+
+export { isOfficialOpenAI };
 import { ModelSpecError, type ProviderKind, type ProviderOptions } from './types.js';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
-const OFFICIAL_HOST = 'api.openai.com';
 const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
 const GRAMMAR = 'openai:<model>[@<baseURL>[,<baseURL>…]]';
 
@@ -22,10 +24,6 @@ export interface OpenAISpec {
 /** Query parameters that carry credentials; a URL with one is refused (keys travel only in env vars). */
 const CREDENTIAL_PARAM = /key|token|secret|auth|password|signature/i;
 
-export function isOfficialOpenAI(baseURL: string): boolean {
-  const url = new URL(baseURL);
-  return url.protocol === 'https:' && url.hostname === OFFICIAL_HOST && (url.port === '' || url.port === '443');
-}
 
 export const openaiKind: ProviderKind<OpenAISpec> = {
   prefix: 'openai',
