@@ -291,7 +291,7 @@ export function isKeyMetric(metric: string): boolean {
     metric === POSITIVE_CONTROL_TRAINED_METRIC ||
     metric === POSITIVE_CONTROL_HELD_OUT_METRIC ||
     /^mask\.per_config\.[^.]+\.honesty_score$/.test(metric) ||
-    /^mask\.(direction|neutral_mention)\./.test(metric) ||
+    metric === 'mask.neutral_mention.lure_rate' ||
     /^capability\..+\.accuracy$/.test(metric)
   );
 }
