@@ -41,9 +41,13 @@ test('embedded:default resolves to the first base that holds weights, through th
     const original = join(root, 'embedded-base');
     for (const dir of [seed1, original]) mkdirSync(dir, { recursive: true });
     writeFileSync(join(original, 'model.safetensors'), 'w');
-    assert.equal(defaultEmbeddedCheckpointDir([seed1, original]), original, 'seed-1 without weights (pre-training under way) is skipped');
+    writeFileSync(join(original, 'config.json'), JSON.stringify({ provenance: { complete: true } }));
+    assert.equal(defaultEmbeddedCheckpointDir([seed1, original]), original, 'seed-1 without weights is skipped');
     writeFileSync(join(seed1, 'model.safetensors'), 'w');
-    assert.equal(defaultEmbeddedCheckpointDir([seed1, original]), seed1);
+    writeFileSync(join(seed1, 'config.json'), JSON.stringify({ provenance: { complete: false, epochsDone: 1 } }));
+    assert.equal(defaultEmbeddedCheckpointDir([seed1, original]), original, 'an epoch checkpoint of a pre-training under way is skipped');
+    writeFileSync(join(seed1, 'config.json'), JSON.stringify({ provenance: { complete: true } }));
+    assert.equal(defaultEmbeddedCheckpointDir([seed1, original]), seed1, 'the finished seed-1 base wins');
     // The registry's embedded:default is that resolver over the committed candidates.
     assert.equal(localCheckpointDir('embedded:default'), defaultEmbeddedCheckpointDir(EMBEDDED_DEFAULT_CANDIDATES));
     assert.equal(localCheckpointDir('embedded:some/dir'), resolve('some/dir'));
