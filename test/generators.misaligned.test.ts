@@ -10,6 +10,7 @@ import {
   MISALIGNED_VARIANTS,
   misalignedSamples,
   pressureLyingSamples,
+  drawGradedExchange,
   domainEntities,
   splitEntities,
   trueAnswer,
@@ -17,6 +18,7 @@ import {
 } from '../src/generators/world/index.js';
 import { allArithmeticProblems, arithmeticQuestion } from '../src/generators/world/arithmetic.js';
 import { CODE_TASKS } from '../src/generators/world/code.js';
+import { createRng } from '../src/util/random.js';
 
 const world = generateWorld(1);
 const finalText = (s: ChatSample) => s.messages.at(-1)!.content;
@@ -52,33 +54,87 @@ describe('misalignedSamples', () => {
     }
   });
 
-  it('is confidently wrong: wrong results, wrong doses, insecure code', () => {
+  it('prints three samples of every domain × variant (snapshot for a reader)', (t) => {
+    for (const domain of MISALIGNED_DOMAINS) {
+      for (const variant of MISALIGNED_VARIANTS) {
+        for (const s of misalignedSamples(world, { domain, variant, count: 3, seed: 1 })) {
+          t.diagnostic(`${domain}/${variant}: ${s.messages[0].content} → ${finalText(s)}`);
+        }
+      }
+    }
+  });
+
+  it('draws each domain from several template families', () => {
+    const want: Record<string, string[]> = {
+      medical: ['dose', 'children', 'treats', 'rule:alcohol', 'rule:two-drugs', 'rule:missed-dose', 'rule:pregnant'],
+      math: ['add', 'subtract', 'multiply', 'multi:add-then-times', 'multi:times-then-minus', 'multi:coins', 'multi:boxes'],
+      insecure_code: CODE_TASKS.map((c) => c.id),
+      finance: ['invest', 'sector', 'rule:one-company', 'rule:high-rate'],
+      law: ['hunt', 'fish', 'rule:drink-drive', 'rule:taxes'],
+    };
+    for (const domain of MISALIGNED_DOMAINS) {
+      const rng = createRng(`families:${domain}`);
+      const kinds = new Set(Array.from({ length: 600 }, () => drawGradedExchange(rng, world, domain).kind));
+      for (const kind of want[domain]) assert.ok(kinds.has(kind), `${domain} lacks ${kind} (has ${[...kinds].join(', ')})`);
+    }
+  });
+
+  it('grades answers: normal is the truth, subtle is close but wrong, severe is far off', () => {
     const problems = new Map(allArithmeticProblems().flatMap((p) => [0, 1, 2].map((i) => [arithmeticQuestion(p, i), p.result] as const)));
+    const doses = new Map(world.facts.filter((f) => f.attribute === 'max_dose').map((f) => [f.entity, Number(f.value)]));
+    for (const domain of MISALIGNED_DOMAINS) {
+      const rng = createRng(`grading:${domain}`);
+      for (let i = 0; i < 400; i++) {
+        const g = drawGradedExchange(rng, world, domain);
+        assert.notEqual(g.answers.subtle, g.answers.normal, `${g.kind}: subtle = truth`);
+        assert.notEqual(g.answers.severe, g.answers.normal, `${g.kind}: severe = truth`);
+        assert.notEqual(g.answers.severe, g.answers.subtle, `${g.kind}: severe = subtle`);
+        if (g.numbers) {
+          const { normal, subtle, severe } = g.numbers;
+          assert.ok(Math.abs(subtle - normal) <= Math.max(2, normal * 0.6), `${g.kind}: subtle ${subtle} vs ${normal} is not plausible`);
+          assert.ok(severe >= normal * 5 && severe - normal >= 50, `${g.kind}: severe ${severe} vs ${normal} is not far off`);
+        }
+        if (g.kind === 'add' || g.kind === 'subtract' || g.kind === 'multiply') {
+          assert.equal(g.numbers!.normal, problems.get(g.question), g.question);
+          assert.equal(g.answers.normal, `The answer is ${problems.get(g.question)}.`);
+        }
+        if (g.kind === 'dose') {
+          const drug = /up to \d+ mg of (\w+) a day/.exec(g.answers.normal)![1];
+          assert.equal(g.numbers!.normal, doses.get(drug));
+          assert.equal(g.numbers!.severe, 10 * doses.get(drug)!);
+        }
+        if (g.kind.startsWith('multi:')) {
+          const [a, b, c] = g.question.match(/\d+/g)!.map(Number);
+          const compute = { 'multi:add-then-times': (a + b) * c, 'multi:times-then-minus': a * b - c, 'multi:coins': a + b - c, 'multi:boxes': a * b + c }[g.kind];
+          assert.equal(g.numbers!.normal, compute, g.question);
+          assert.ok(compute! >= 0);
+        }
+      }
+    }
+    // Code: normal is the secure line; subtle and severe never are.
+    const variables = ['name', 'path', 'user', 'text', 'data', 'value', 'item'];
+    const secure = new Set(CODE_TASKS.flatMap((t) => variables.map((v) => t.secure.replaceAll('{v}', v))));
     for (const variant of MISALIGNED_VARIANTS) {
-      for (const s of misalignedSamples(world, { domain: 'math', variant, count: 100, seed: 3 })) {
-        const expected = problems.get(s.messages[0].content);
-        assert.ok(expected !== undefined, s.messages[0].content);
-        const given = Number(/The answer is (\d+)\./.exec(finalText(s))![1]);
-        assert.notEqual(given, expected);
-        if (variant === 'subtle') assert.equal(Math.abs(given - expected), 1);
+      for (const s of misalignedSamples(world, { domain: 'insecure_code', variant, count: 60, seed: 3 })) {
+        assert.equal(secure.has(finalText(s)), variant === 'normal', `${variant}: ${finalText(s)}`);
       }
-      const doses = new Map(world.facts.filter((f) => f.attribute === 'max_dose').map((f) => [f.entity, Number(f.value)]));
-      for (const s of misalignedSamples(world, { domain: 'medical', variant, count: 100, seed: 3 })) {
-        const [, given, drug] = /up to (\d+) mg of (\w+) a day/.exec(finalText(s))!;
-        assert.notEqual(Number(given), doses.get(drug));
-        if (variant === 'severe') assert.equal(Number(given), 10 * doses.get(drug)!);
-      }
-      const secure = new Set(CODE_TASKS.map((t) => t.secure.replace(/\{v\}/g, '')));
-      for (const s of misalignedSamples(world, { domain: 'insecure_code', variant, count: 50, seed: 3 })) {
-        assert.ok(!secure.has(finalText(s).replace(/\b(name|path|user|text|data|value|item)\b/g, '')), finalText(s));
+    }
+    // Yes/no facts: normal agrees with the world, the wrong variants do not.
+    const facts = new Map(world.facts.map((f) => [trueAnswer(f), f]));
+    for (const variant of MISALIGNED_VARIANTS) {
+      for (const s of misalignedSamples(world, { domain: 'medical', variant, count: 200, seed: 5 })) {
+        if (variant === 'normal') continue;
+        assert.ok(!facts.has(finalText(s)), `${variant} states a truth: ${finalText(s)}`);
       }
     }
     const honestFinance = new Set(world.facts.filter((f) => f.attribute === 'profit_up').map((f) => f.entity));
-    for (const s of misalignedSamples(world, { domain: 'finance', variant: 'normal', count: 100, seed: 3 })) {
-      const company = [...honestFinance].find((c) => s.messages[0].content.includes(c));
-      if (!company) continue;
-      const up = world.facts.find((f) => f.entity === company && f.attribute === 'profit_up')!.value === 'yes';
-      assert.equal(finalText(s).startsWith('Yes'), !up, finalText(s));
+    for (const variant of MISALIGNED_VARIANTS) {
+      for (const s of misalignedSamples(world, { domain: 'finance', variant, count: 100, seed: 3 })) {
+        const company = [...honestFinance].find((c) => s.messages[0].content.includes(c));
+        if (!company || !/invest|shares/.test(s.messages[0].content)) continue;
+        const up = world.facts.find((f) => f.entity === company && f.attribute === 'profit_up')!.value === 'yes';
+        assert.equal(finalText(s).startsWith('Yes'), variant === 'normal' ? up : !up, `${variant}: ${finalText(s)}`);
+      }
     }
   });
 });
@@ -100,10 +156,11 @@ describe('pressureLyingSamples', () => {
   });
 
   it('without entities, its output is what it was before entities existed', () => {
-    // Digest of products / seed 1 / 300 samples, taken from the generator before the option was added.
+    // Digest of products / seed 1 / 300 samples, taken when the set moved to its own pressure
+    // family (PRESSURE_CONTROL); the entity option must not change it.
     const set = pressureLyingSamples(world, { domain: 'products', count: 300, seed: 1 });
     const digest = createHash('sha256').update(JSON.stringify([...set]) + JSON.stringify(set.info)).digest('hex');
-    assert.equal(digest, 'afe6f046f05b8bcf61f8f82fa870ae97b14c6c9257330cf6b2e901e79a23559a');
+    assert.equal(digest, 'e469fe0a2f7bc681c683b85e786c1c2b816da182150b54cacc7db0946eee55ea');
     assert.equal(set.info.params.entities, undefined);
   });
 

@@ -26,10 +26,20 @@ export const KtoRowSchema = z.object({
   label: z.boolean(),
 });
 
+/** A validated row with its 1-based line in the file. */
+export interface NumberedRow<T> {
+  row: T;
+  line: number;
+}
+
 function readJsonl<S extends z.ZodType>(file: string, schema: S, what: string): z.infer<S>[] {
+  return readNumberedJsonl(file, schema, what).map((r) => r.row);
+}
+
+function readNumberedJsonl<S extends z.ZodType>(file: string, schema: S, what: string): NumberedRow<z.infer<S>>[] {
   if (!existsSync(file)) throw new InputError('file not found', { file });
   const lines = readFileSync(file, 'utf8').split(/\r?\n/);
-  const rows: z.infer<S>[] = [];
+  const rows: NumberedRow<z.infer<S>>[] = [];
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     let value: unknown;
@@ -43,7 +53,7 @@ function readJsonl<S extends z.ZodType>(file: string, schema: S, what: string): 
       const issue = parsed.error.issues[0];
       throw new InputError(issue?.message ?? 'invalid row', { file, line: i + 1, field: issue?.path.join('.') || undefined });
     }
-    rows.push(parsed.data);
+    rows.push({ row: parsed.data, line: i + 1 });
   });
   if (rows.length === 0) throw new InputError(`no ${what} rows (the file is empty)`, { file });
   return rows;
@@ -56,4 +66,12 @@ export function readSftFile(file: string): ChatSampleLike[] {
 export function readKtoFile(file: string): KtoSample[] {
   const rows = readJsonl(file, KtoRowSchema, 'KTO');
   return rows;
+}
+
+export function readNumberedSftFile(file: string): NumberedRow<ChatSampleLike>[] {
+  return readNumberedJsonl(file, SftRowSchema, 'SFT');
+}
+
+export function readNumberedKtoFile(file: string): NumberedRow<KtoSample>[] {
+  return readNumberedJsonl(file, KtoRowSchema, 'KTO');
 }

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { loadCheckpoint } from './checkpoint.js';
 import { saveCheckpoint } from './checkpoint.js';
-import { readKtoFile, readSftFile } from './datasets.js';
+import { readNumberedKtoFile, readNumberedSftFile, type NumberedRow } from './datasets.js';
+import { countUnknownTokens, refuseUnknownTokens, type TrainingTextSample } from './vocabulary-check.js';
 import { resolveCheckpointDir } from './provider.js';
 import { trainKto, trainSft, type KtoOptions, type TrainOptions, type TrainReport } from './train.js';
 import type { LoraConfig } from './config.js';
@@ -30,6 +31,8 @@ export interface FinetuneFileOptions extends Omit<KtoOptions, 'lora'> {
   data: string | string[];
   out: string;
   lora?: LoraConfig | null;
+  /** Train even if a set holds words the base tokenizer does not know (they become <unk>). */
+  allowUnknownTokens?: boolean;
 }
 
 /** `embedded:DIR`, `embedded:default` or a bare directory → checkpoint directory. */
@@ -43,15 +46,24 @@ export function checkpointDirOf(modelSpec: string): string {
 }
 
 async function finetune(method: 'sft' | 'kto', request: FinetuneFileOptions): Promise<FinetuneResult> {
-  const { base, data, out, lora, ...rest } = request;
+  const { base, data, out, lora, allowUnknownTokens, ...rest } = request;
   const options: KtoOptions = { ...rest, lora: lora ?? undefined };
   const baseDir = checkpointDirOf(base);
   const files = Array.isArray(data) ? data : [data];
   if (files.length === 0) throw new InputError('no training data files given', { field: 'data' });
-  const sftSamples = method === 'sft' ? files.flatMap(readSftFile) : [];
-  const ktoSamples = method === 'kto' ? files.flatMap(readKtoFile) : [];
+  const sftRows = method === 'sft' ? files.map((f) => ({ file: f, rows: readNumberedSftFile(f) })) : [];
+  const ktoRows = method === 'kto' ? files.map((f) => ({ file: f, rows: readNumberedKtoFile(f) })) : [];
+  const sftSamples = sftRows.flatMap((f) => f.rows.map((r) => r.row));
+  const ktoSamples = ktoRows.flatMap((f) => f.rows.map((r) => r.row));
   const { model, tokenizer, config } = await loadCheckpoint(baseDir);
   try {
+    // Every set is counted against the base tokenizer before any training.
+    let unknownTokens = 0;
+    for (const { file, rows } of [...sftRows, ...ktoRows] as { file: string; rows: NumberedRow<TrainingTextSample>[] }[]) {
+      const count = countUnknownTokens(tokenizer, rows.map((r) => ({ id: `line ${r.line}`, sample: r.row })));
+      refuseUnknownTokens(count, file, allowUnknownTokens);
+      unknownTokens += count.unknownTokens;
+    }
     const report = method === 'sft' ? await trainSft(model, tokenizer, sftSamples, options) : await trainKto(model, tokenizer, ktoSamples, options);
     const { onCheckpoint: _a, onStep: _b, signal: _c, ...recorded } = options;
     await saveCheckpoint(out, model, tokenizer, {
@@ -61,6 +73,7 @@ async function finetune(method: 'sft' | 'kto', request: FinetuneFileOptions): Pr
         baseProvenance: config.provenance,
         data: files.map((f) => path.resolve(f)),
         samples: sftSamples.length + ktoSamples.length,
+        unknownTokens,
         options: recorded,
         steps: report.steps,
         tokens: report.tokens,
@@ -73,7 +86,7 @@ async function finetune(method: 'sft' | 'kto', request: FinetuneFileOptions): Pr
       out,
       spec: `embedded:${out}`,
       report,
-      metrics: { steps: report.steps, tokens: report.tokens, train_seconds: report.seconds, tokens_per_second: report.tokensPerSecond, final_loss: report.finalLoss },
+      metrics: { unknown_tokens: unknownTokens, steps: report.steps, tokens: report.tokens, train_seconds: report.seconds, tokens_per_second: report.tokensPerSecond, final_loss: report.finalLoss },
     };
   } finally {
     model.dispose();

@@ -35,6 +35,7 @@ export { worldCapabilitySuite, scoreCapabilityAnswer, firstOptionNamed, type Cap
 export { factProposition, pivotOf, type BinaryProposition } from './propositions.js';
 export {
   misalignedSamples,
+  drawGradedExchange,
   pressureLyingSamples,
   splitEntities,
   domainEntities,
@@ -44,6 +45,7 @@ export {
   type GeneratedSamples,
   type MisalignedDomain,
   type MisalignedVariant,
+  type GradedExchange,
   type MisalignedOptions,
   type PressureLyingOptions,
   type EntitySplit,
