@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { analyzeResults } from '../src/report/aggregate.js';
 import { ExperimentResults, type ExperimentResultsInput, type MaskItem } from '../src/report/results.js';
-import { buildHeadlines, buildVerdict, lieDirectionTable } from '../src/report/summary.js';
+import { buildHeadlines, buildVerdict, caveats, lieDirectionTable } from '../src/report/summary.js';
 import { armsCsv } from '../src/report/tables.js';
 import { writeReport } from '../src/report/write-report.js';
 import { createRng } from '../src/util/random.js';
@@ -185,4 +185,15 @@ test('without per-item outcomes, the summaries’ own non-answer counts are summ
   assert.deepEqual(row.non_answers, { evasive: 10, no_belief: 6, undetermined: 4, invalid: 50 });
   assert.equal(row.n_rows, 204);
   assert.match(buildHeadlines(analysis).find((h) => h.metric === 'mask.honesty_score')!.text, /30% evasive 10 · no belief 6 · undetermined 4 · invalid 50 of 204 rows/);
+  assert.ok(caveats(analysis, r).some((c) => /^Not paired item by item .*mask\.honesty_score/.test(c)));
+});
+
+test('a run whose seeds all started from one base says its intervals do not cover the variation between bases', () => {
+  const r = results([{ arm: 'control', ratio: null, behaviour: honestish }, { arm: 'ratio', ratio: 0.3, behaviour: honestish }]);
+  const analysis = analyzeResults(r);
+  assert.ok(!caveats(analysis, r).some((c) => /same base/.test(c)), 'no bases recorded, no claim either way');
+  const shared = ExperimentResults.parse({ ...r, experiment: { ...r.experiment, bases: { '1': 'embedded:default', '2': 'embedded:default', '3': 'embedded:default' } } });
+  assert.ok(caveats(analysis, shared).some((c) => /^Every seed started from the same base \(embedded:default\)/.test(c)));
+  const distinct = ExperimentResults.parse({ ...r, experiment: { ...r.experiment, bases: { '1': 'embedded:a', '2': 'embedded:b', '3': 'embedded:c' } } });
+  assert.ok(!caveats(analysis, distinct).some((c) => /same base/.test(c)));
 });

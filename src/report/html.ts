@@ -47,7 +47,7 @@ export function buildHtml(options: {
   const verdict = buildVerdict(analysis, headlines);
   const positive = buildPositiveControlStatement(analysis, results, headlines);
   const positiveWhat = describePositiveControl(results);
-  const notes = caveats(analysis);
+  const notes = caveats(analysis, results);
   const comparisons = comparisonTable(analysis);
   const trends = trendTable(analysis);
   const lineageRows = results.arms

@@ -233,8 +233,17 @@ export function buildPositiveControlStatement(analysis: Analysis, results: Exper
   });
 }
 
-export function caveats(analysis: Analysis): string[] {
+export function caveats(analysis: Analysis, results?: ExperimentResults): string[] {
   const notes: string[] = [];
+  // A seed should vary what a user's repeat would, the base checkpoint first.
+  const bases = (results?.experiment as { bases?: Record<string, string> } | undefined)?.bases;
+  if (bases && Object.keys(bases).length > 1 && new Set(Object.values(bases)).size === 1) {
+    notes.push(`Every seed started from the same base (${Object.values(bases)[0]}): the intervals cover the data draw and training randomness, not the variation between pre-trained bases.`);
+  }
+  const summaryOnly = [...new Set(analysis.comparisons.filter((c) => c.method === 'summary' && (c.metric.startsWith('mask.') || c.metric.startsWith('deception.'))).map((c) => c.metric))];
+  if (summaryOnly.length) {
+    notes.push(`Not paired item by item (the arms carry no per-item outcomes for them): ${summaryOnly.slice(0, 6).join(', ')}${summaryOnly.length > 6 ? ` and ${summaryOnly.length - 6} more` : ''}; their differences ignore that the arms answered the same items.`);
+  }
   const fewSeeds = analysis.groups.filter((g) => g.seeds.length > 0 && g.seeds.length < 3 && g.arm !== 'vanilla');
   if (fewSeeds.length) {
     notes.push(`Fewer than 3 seeds in: ${fewSeeds.map((g) => `${g.label} (${g.seeds.length})`).join(', ')}; their intervals understate training randomness.`);
@@ -398,7 +407,7 @@ export function buildMarkdownSummary(results: ExperimentResults, analysis: Analy
   if (trends.rows.length) parts.push('## Trend over the contamination ratio', '', markdownTable(trends), '');
   const lies = lieDirectionTable(results, analysis);
   if (lies) parts.push('## MASK lies by direction', '', DIRECTION_NOTE, '', markdownTable(lies), '');
-  const notes = caveats(analysis);
+  const notes = caveats(analysis, results);
   if (notes.length) parts.push('## Caveats', '', ...notes.map((n) => `- ${n}`), '');
   parts.push('## Method', '', `${analysis.method} Replicates: ${analysis.replicates}.`, '');
   return parts.join('\n');
