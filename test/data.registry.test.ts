@@ -141,8 +141,8 @@ test('lineage links an eval result to its checkpoint, mix, datasets and source f
     for (const digest of [ckptDigest, mix.digest, downManifest.datasetDigest, misManifest.datasetDigest, downManifest.file.sha256, misManifest.file.sha256]) {
       assert.ok(text.includes(digest), `lineage text lacks ${digest}:\n${text}`);
     }
-    assert.match(text, /drew 100 samples from dataset  down/);
-    assert.match(text, /drew 20 samples from dataset  mis/);
+    assert.match(text, /drew 100 samples from dataset {2}down/);
+    assert.match(text, /drew 20 samples from dataset {2}mis/);
     assert.ok(text.includes(downFile));
 
     // By run id: the run's results and everything below them.
