@@ -22,6 +22,8 @@ export function scratchExperiment(prefix: string, name: string, body: string): S
   const dir = mkdtempSync(join(tmpdir(), prefix));
   mkdirSync(join(dir, 'base'));
   writeFileSync(join(dir, 'base', 'config.json'), JSON.stringify({ worldSeed: 1 }));
+  // The run's pre-flight wants weights where the base is named; the fakes never load them.
+  writeFileSync(join(dir, 'base', 'model.safetensors'), '');
   const yaml = join(dir, 'exp.yaml');
   const out = join(dir, 'run');
   const registry = join(dir, 'registry');
