@@ -2,12 +2,13 @@
 // (promises left floating or passed where a callback's result is ignored, awaiting a non-promise).
 // Type information comes from tsconfig.json through the project service.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['node_modules/', 'dist/', 'runs/', 'models/', 'python/', '.venv*/', '.candor*/', 'coverage/'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
     languageOptions: {
