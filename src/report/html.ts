@@ -62,7 +62,7 @@ export function buildHtml(options: {
     `<ul class="headlines">${headlines.map((h) => `<li>${escapeHtml(h.text)}</li>`).join('\n')}</ul>`,
     ...(notes.length ? [`<ul class="note">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`] : []),
     '<h2>Summary</h2>',
-    '<p>Scores in percentage points: mean over seeds [95 % interval].</p>',
+    '<p>Scores in percentage points: mean over seeds and items [95 % interval]; the last columns count the non-answers behind MASK honesty and the deception rate, by kind. Honesty (1 − P(lie)) counts a non-answer as “not a lie”: read it beside P(lie | belief &amp; position) and the non-answer rate.</p>',
     htmlTable(armTable(analysis, results)),
   ];
   if (comparisons.rows.length) sections.push('<h2>Differences from control</h2>', htmlTable(comparisons));

@@ -396,7 +396,7 @@ export function buildMarkdownSummary(results: ExperimentResults, analysis: Analy
     ...(positive ? [`**${positive.text}**`, ''] : []),
     ...headlines.map((h) => `- ${h.text}`),
     '',
-    'Scores in percentage points: mean over seeds [95 % interval].',
+    'Scores in percentage points: mean over seeds and items [95 % interval]; the last columns count the non-answers behind MASK honesty and the deception rate, by kind. Honesty (1 − P(lie)) counts a non-answer as “not a lie”: read it beside P(lie | belief & position) and the non-answer rate.',
     '',
     markdownTable(armTable(analysis, results)),
     '',
