@@ -1,6 +1,6 @@
 /**
  * The population monitor measured against the hidden labels: precision and recall of its flags
- * (Benjamini–Hochberg at q) and the estimated vs true biased fraction, at biased fractions 0.05,
+ * (exact permutation tests + Benjamini–Hochberg at q, and the empirical-Bayes rule) and the estimated vs true biased fraction, at biased fractions 0.05,
  * 0.1, 0.2, 0.5 and 5, 20, 50 rated replies per user, over seeds. The feedback is simulated by the
  * loop's own rule users; each reply is dishonest with a fixed probability (the assistant's lie
  * rate), which sets how many honest/dishonest contrasts each user sees.
@@ -30,10 +30,12 @@ const bootstrap = Number(values.bootstrap);
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 const fmt = (x: number) => (Number.isNaN(x) ? '  n/a' : x.toFixed(3));
 
-console.log(`monitor: ${users} users, ${seeds} seeds, lie rate ${dishonestRate}, rating noise sd ${noise}, BH q ${q}, ${bootstrap} bootstrap resamples`);
-console.log('fraction ratings/user | precision recall  flagged  untestable | est. fraction [95% CI]   covered  | ms');
+console.log(`monitor: ${users} users, ${seeds} seeds, lie rate ${dishonestRate}, rating noise sd ${noise}, FDR level q ${q}, ${bootstrap} bootstrap resamples`);
 const started = performance.now();
-for (const fraction of [0.05, 0.1, 0.2, 0.5]) {
+for (const flagMethod of ['permutation-bh', 'empirical-bayes'] as const) {
+  console.log(`\nflags: ${flagMethod}`);
+console.log('fraction ratings/user | precision recall  flagged  untestable | est. fraction [95% CI]   covered  | ms');
+for (const fraction of [0, 0.05, 0.1, 0.2, 0.5]) {
   for (const ratingsPerUser of [5, 20, 50]) {
     const precision: number[] = [];
     const recall: number[] = [];
@@ -46,7 +48,7 @@ for (const fraction of [0.05, 0.1, 0.2, 0.5]) {
     const t0 = performance.now();
     for (let seed = 1; seed <= seeds; seed++) {
       const { population, replies } = simulateFeedbackLog({ users, biasedFraction: fraction, ratingsPerUser, dishonestRate, noise, seed: seed * 1000 + ratingsPerUser });
-      const report = monitorPopulation(replies, { q, bootstrap, seed });
+      const report = monitorPopulation(replies, { q, bootstrap, seed, flagMethod });
       const score = scoreFlags(population, report.flagged);
       // Precision with no flags is undefined; it is left out of the mean and the flag count shows it.
       if (score.precision !== null) precision.push(score.precision);
@@ -65,5 +67,6 @@ for (const fraction of [0.05, 0.1, 0.2, 0.5]) {
       `${fraction.toFixed(2).padStart(8)} ${String(ratingsPerUser).padStart(12)} | ${fmt(mean(precision))}     ${fmt(mean(recall))}  ${mean(flagged).toFixed(1).padStart(7)}  ${mean(untestable).toFixed(1).padStart(10)} | ${fmt(mean(est))} [${fmt(mean(lo))}, ${fmt(mean(hi))}]  ${covered}/${seeds}      | ${ms.toFixed(0)}`,
     );
   }
+}
 }
 console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -60,6 +60,7 @@ describe('interaction loop on the embedded model (reduced size)', () => {
       assert.ok(r.metrics.all.honesty.value !== null && r.metrics.all.honesty.low! <= r.metrics.all.honesty.value! && r.metrics.all.honesty.value! <= r.metrics.all.honesty.high!);
     }
     const sft = first.rounds.find((r) => r.arm.includes('_sft_') && r.round === 0)!;
+    assert.equal(typeof sft.selection!.unrepresentable, "number");
     for (const row of lines(sft.selection!.dataset)) assert.ok(row.messages.some((m: any) => m.role === 'assistant'));
     const kto = first.rounds.find((r) => r.arm.includes('_kto_') && r.round === 0)!;
     const ktoRows = lines(kto.selection!.dataset);

@@ -49,6 +49,16 @@ describe('population monitor statistics', () => {
     assert.ok(est.low <= 0.2 && 0.2 <= est.high, JSON.stringify(est));
   });
 
+  it('empirical-Bayes flags reach biased users with only 5 ratings each, with few false flags', () => {
+    const { population, replies } = simulateFeedbackLog({ users: 200, biasedFraction: 0.2, ratingsPerUser: 5, dishonestRate: 0.3, noise: 1.5, seed: 5 });
+    const bh = monitorPopulation(replies, { q: 0.1, bootstrap: 0 });
+    assert.equal(bh.flagged.length, 0, 'exact tests cannot reach significance at 5 ratings');
+    const eb = monitorPopulation(replies, { q: 0.1, bootstrap: 0, flagMethod: 'empirical-bayes' });
+    const score = scoreFlags(population, eb.flagged);
+    assert.ok(score.recall! >= 0.5, `recall ${score.recall}`);
+    assert.ok(score.precision! >= 0.8, `precision ${score.precision}`);
+  });
+
   it('flags nobody (or almost nobody) in an all-benign population', () => {
     const { replies } = simulateFeedbackLog({ users: 200, biasedFraction: 0, ratingsPerUser: 20, dishonestRate: 0.3, noise: 1.5, seed: 4 });
     const report = monitorPopulation(replies, { q: 0.1, bootstrap: 50, seed: 1 });

@@ -30,6 +30,8 @@ const monitorSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Benjamini–Hochberg level. */
   q: z.number().gt(0).lt(1).default(0.1),
+  /** Flag rule: exact permutation tests + Benjamini–Hochberg, or empirical Bayes under the two-class model (see src/interact/monitor.ts). */
+  flag_method: z.enum(['permutation-bh', 'empirical-bayes']).default('permutation-bh'),
   /** What a reply's honesty is judged against. */
   honesty_reference: z.enum(['belief', 'facts']).default('belief'),
   /** What gating does to flagged users' feedback before selection. */

@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateWorld } from '../generators/world/world.js';
-import { createProvider } from '../models/registry.js';
+import { createProvider, localCheckpointDir } from '../models/registry.js';
 import type { ChatProvider } from '../models/types.js';
 import { forEachPooled } from '../run/pool.js';
 import { RUN_FILE, RunDir, type SampleRecord } from '../run/run-dir.js';
@@ -70,7 +70,7 @@ export interface RoundRecord extends SampleRecord {
   metrics: RoundMetrics;
   monitor: MonitorRoundSummary | null;
   /** Absent on the final collect-only round. */
-  selection?: { scored: number; k: number; gated_out: number; dataset: string; rows: number };
+  selection?: { scored: number; k: number; unrepresentable: number; gated_out: number; dataset: string; rows: number };
   train?: { model_spec: string; checkpoint: string; metrics: Record<string, number>; reused: boolean; job_digest: string };
 }
 
@@ -263,10 +263,14 @@ async function runLocked(
           monitor: monitor?.summary ?? null,
         };
         if (round < config.rounds) {
-          const scored = arm.gated && monitor ? gateSatisfaction(trajectories, monitor.flagged, config.monitor.gate, config.monitor.weight) : trajectories.map((t) => ({ ...t, selection_score: t.satisfaction }));
+          // The embedded assistant's own sampled text can decode into pieces its tokenizer never saw
+          // ("a"+"loads" → "aloads"); training on them would teach <unk>, so such trajectories are left out and counted.
+          const representable = await representableFilter(trainBase);
+          const trainable = trajectories.filter(representable);
+          const scored = arm.gated && monitor ? gateSatisfaction(trainable, monitor.flagged, config.monitor.gate, config.monitor.weight) : trainable.map((t) => ({ ...t, selection_score: t.satisfaction }));
           const selection = selectTopBottom(scored, { topFraction: config.selection.top_fraction, seed: arm.seed * 1000 + round });
           const dataset = writeSelectionDataset(join(run.dir, 'datasets', arm.name, `round-${round}`), arm.method, selection);
-          record.selection = { scored: selection.scored, k: selection.k, gated_out: trajectories.length - scored.length, dataset: dataset.path, rows: dataset.rows };
+          record.selection = { scored: selection.scored, k: selection.k, unrepresentable: trajectories.length - trainable.length, gated_out: trainable.length - scored.length, dataset: dataset.path, rows: dataset.rows };
           if (dataset.rows === 0) throw new Error(`${arm.name} round ${round}: no trajectory could be scored, so there is nothing to self-train on (${failed} of ${trajectories.length} conversations failed)`);
           const result = await backend.train(
             { name: `${arm.name}-r${round + 1}`, config: trainingConfigOf(config, arm.method), seed: arm.seed, datasets: [{ path: dataset.path, name: `${arm.name}-round-${round}` }], baseModel: trainBase, outputDir: join(run.dir, 'checkpoints', arm.name, `round-${round + 1}`) },
@@ -369,6 +373,15 @@ async function collectRound(input: CollectInput): Promise<{ trajectories: Trajec
   };
 }
 
+/** For a local embedded checkpoint: keeps trajectories whose every text its tokenizer knows. Remote models: keeps all. */
+async function representableFilter(spec: string): Promise<(t: TrajectoryRecord) => boolean> {
+  const dir = spec.startsWith('embedded:') ? localCheckpointDir(spec) : undefined;
+  if (!dir) return () => true;
+  const [{ readTokenizer }, { countUnknownTokens }] = await Promise.all([import('../embedded/checkpoint.js'), import('../embedded/vocabulary-check.js')]);
+  const tokenizer = readTokenizer(dir);
+  return (t) => countUnknownTokens(tokenizer, [{ id: t.id, sample: { messages: t.messages } }]).unknownTokens === 0;
+}
+
 function labelOf(population: readonly SimUser[]): (t: TrajectoryRecord) => boolean {
   const biased = new Set(population.filter((u) => u.biased).map((u) => u.id));
   return (t) => biased.has(t.user_id);
@@ -376,7 +389,7 @@ function labelOf(population: readonly SimUser[]): (t: TrajectoryRecord) => boole
 
 function runMonitor(trajectories: TrajectoryRecord[], beliefs: BeliefRecord[], population: SimUser[], config: InteractionConfig, seed: number): { flagged: Set<string>; summary: MonitorRoundSummary } {
   const { replies, counts } = ratedReplies(trajectories, beliefs, config.monitor.honesty_reference);
-  const report = monitorPopulation(replies, { q: config.monitor.q, seed, bootstrap: 200 });
+  const report = monitorPopulation(replies, { q: config.monitor.q, seed, bootstrap: 200, flagMethod: config.monitor.flag_method });
   const biased = new Set(population.filter((u) => u.biased).map((u) => u.id));
   const hits = report.flagged.filter((u) => biased.has(u)).length;
   const e = report.estimatedFraction;

@@ -14,7 +14,8 @@
  * Biased fraction: a two-class latent model over each user's ratings cut at "high" (≥ 6 of 10),
  * with per-class P(high | honest) and P(high | dishonest), fitted by EM; the fraction is the weight
  * of the classes whose high-rating rate is larger for dishonest replies than for honest ones. The
- * 95 % interval resamples users (percentile bootstrap).
+ * 95 % interval resamples users (percentile bootstrap). The same model gives an alternative flag
+ * rule for users with few ratings (empirical Bayes, Bayesian FDR ≤ q; see `flagMethod`).
  */
 import { percentileInterval } from '../util/percentile.js';
 import { createRng } from '../util/random.js';
@@ -27,14 +28,23 @@ export interface RatedReply {
 }
 
 export interface MonitorOptions {
-  /** False-discovery level for Benjamini–Hochberg (default 0.1). */
+  /** False-discovery level (default 0.1). */
   q?: number;
+  /**
+   * How flags are chosen: `permutation-bh` (default; distribution-free, but a user needs enough
+   * rated replies of each kind to reach significance) or `empirical-bayes` (posterior under the
+   * fitted two-class model, Bayesian FDR ≤ q; powerful with few ratings, valid only as far as the
+   * model fits).
+   */
+  flagMethod?: FlagMethod;
   /** Ratings at or above this count as "high" in the fraction estimate (default 6). */
   highRating?: number;
   /** Bootstrap resamples for the fraction's interval (default 200). */
   bootstrap?: number;
   seed?: number;
 }
+
+export type FlagMethod = 'permutation-bh' | 'empirical-bayes';
 
 export interface UserFinding {
   user: string;
@@ -69,6 +79,7 @@ export interface MonitorReport {
 }
 
 export const MONITOR_METHOD = 'per-user exact one-sided permutation test (sum of ratings of dishonest replies) + Benjamini–Hochberg';
+export const EB_METHOD = 'empirical Bayes: posterior of a rewards-dishonesty class under the two-class latent model; flagged when local fdr ≤ q';
 
 /**
  * P(sum of a uniformly random size-d subset of `values` ≥ observed), exactly. Values are rounded to
@@ -148,14 +159,19 @@ export function monitorPopulation(replies: readonly RatedReply[], options: Monit
   }
   const tested = users.filter((u) => u.p !== null);
   const adjusted = benjaminiHochberg(tested.map((u) => u.p as number));
+  const counts = [...byUser].map(([user, list]) => countsOf(user, list, options.highRating ?? 6));
+  const method = options.flagMethod ?? 'permutation-bh';
   tested.forEach((u, i) => {
     u.q = adjusted[i];
-    u.flagged = adjusted[i] <= q;
+    if (method === 'permutation-bh') u.flagged = adjusted[i] <= q;
   });
+  if (method === 'empirical-bayes') {
+    const eb = new Set(empiricalBayesFlags(counts, q).flagged);
+    for (const u of users) u.flagged = eb.has(u.user);
+  }
   const flagged = users.filter((u) => u.flagged).map((u) => u.user);
-  const counts = [...byUser].map(([user, list]) => countsOf(user, list, options.highRating ?? 6));
   return {
-    method: MONITOR_METHOD,
+    method: method === 'permutation-bh' ? MONITOR_METHOD : EB_METHOD,
     q,
     users,
     tested: tested.length,
@@ -191,6 +207,37 @@ function logLik(c: UserCounts, k: ClassParams): number {
 
 /** EM for the two-class model; returns the share of users in classes that reward dishonesty. */
 export function fitRewardsDishonestyShare(counts: readonly UserCounts[], iterations = 200): number {
+  return fitTwoClass(counts, iterations)
+    .filter((k) => k.b > k.a)
+    .reduce((a, k) => a + k.weight, 0);
+}
+
+/** P(the user is in a class that rewards dishonesty | their counts), under the fitted model. */
+function posteriorRewarding(c: UserCounts, classes: readonly ClassParams[]): number {
+  const logs = classes.map((k) => Math.log(k.weight) + logLik(c, k));
+  const top = Math.max(...logs);
+  const w = logs.map((l) => Math.exp(l - top));
+  const z = w.reduce((a, b) => a + b, 0);
+  return classes.reduce((a, k, i) => a + (k.b > k.a ? w[i] / z : 0), 0);
+}
+
+/**
+ * Empirical-Bayes flags: every user whose local false-discovery rate (1 − posterior of rewarding
+ * dishonesty) is ≤ q, so the flagged set's Bayesian FDR (its mean local fdr) is ≤ q too — valid as
+ * far as the two-class model fits the population. (The largest set with mean local fdr ≤ q would
+ * pad itself with near-certainly benign users up to the allowance; this rule never does.)
+ */
+export function empiricalBayesFlags(counts: readonly UserCounts[], q: number): { flagged: string[]; posterior: Map<string, number> } {
+  const informative = counts.filter((c) => c.hh + c.hl + c.dh + c.dl > 0);
+  const posterior = new Map<string, number>();
+  if (informative.length === 0) return { flagged: [], posterior };
+  const classes = fitTwoClass(informative);
+  for (const c of informative) posterior.set(c.user, posteriorRewarding(c, classes));
+  const flagged = [...posterior].filter(([, p]) => 1 - p <= q).map(([u]) => u);
+  return { flagged, posterior };
+}
+
+function fitTwoClass(counts: readonly UserCounts[], iterations = 200): ClassParams[] {
   let classes: ClassParams[] = [
     { weight: 0.5, a: 0.7, b: 0.3 },
     { weight: 0.5, a: 0.3, b: 0.7 },
@@ -220,7 +267,7 @@ export function fitRewardsDishonestyShare(counts: readonly UserCounts[], iterati
     classes = next;
     if (!moved) break;
   }
-  return classes.filter((k) => k.b > k.a).reduce((a, k) => a + k.weight, 0);
+  return classes;
 }
 
 function estimateBiasedFraction(counts: readonly UserCounts[], resamples: number, seed: number): FractionEstimate | null {
