@@ -161,8 +161,9 @@ export function buildMix(options: BuildMixOptions): Mix {
 }
 
 /** The JSON written as `manifest.json` beside a mix's training data: every sample's exact origin. */
-export function mixManifest(mix: Mix): Record<string, unknown> {
+export function mixManifest(mix: Mix, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
+    ...extra,
     schema: 'candor.mix-manifest/1',
     arm: mix.arm,
     ratio: mix.ratio,
@@ -176,8 +177,8 @@ export function mixManifest(mix: Mix): Record<string, unknown> {
 }
 
 /** Writes `<dir>/manifest.json` for a mix. */
-export async function writeMixManifest(dir: string, mix: Mix): Promise<string> {
+export async function writeMixManifest(dir: string, mix: Mix, extra: Record<string, unknown> = {}): Promise<string> {
   const path = join(dir, 'manifest.json');
-  await writeJsonAtomic(path, mixManifest(mix));
+  await writeJsonAtomic(path, mixManifest(mix, extra));
   return path;
 }

@@ -5,6 +5,7 @@
  * job's artifact). So every set is counted before training and refused unless overridden.
  */
 import { InputError } from '../util/errors.js';
+import { readTokenizer } from './checkpoint.js';
 import { splitPieces, SPECIAL_TOKENS, type WordTokenizer } from './tokenizer.js';
 
 /** The texts of a training sample the model reads or is trained on. */
@@ -71,4 +72,31 @@ export function refuseUnknownTokens(count: UnknownTokenCount, file: string, allo
       'The model would learn to print <unk>. Use words the base knows, or pass --allow-unknown-tokens (YAML: backend.allow_unknown_tokens: true) to train anyway.',
     { file },
   );
+}
+
+/** A mix sample's origin, as the mix manifest records it. */
+export interface MixSampleOrigin {
+  dataset: string;
+  index: number;
+}
+
+/**
+ * Counts a mix's unknown tokens against the base checkpoint's tokenizer and refuses it (naming the
+ * training file, the sample's position and origin, and the word) unless allowed. Returns the count
+ * for the mix manifest.
+ */
+export function checkMixVocabulary(
+  checkpointDir: string,
+  samples: readonly TrainingTextSample[],
+  origins: readonly MixSampleOrigin[],
+  file: string,
+  allow = false,
+): UnknownTokenCount {
+  const tokenizer = readTokenizer(checkpointDir);
+  const count = countUnknownTokens(
+    tokenizer,
+    samples.map((sample, i) => ({ id: `sample ${i + 1} (${origins[i]?.dataset ?? '?'} #${origins[i]?.index ?? '?'})`, sample })),
+  );
+  refuseUnknownTokens(count, file, allow);
+  return count;
 }

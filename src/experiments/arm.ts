@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildMix, writeMixManifest } from '../data/mix.js';
 import { writeJsonl } from '../data/writers.js';
+import { checkMixVocabulary } from '../embedded/vocabulary-check.js';
 import { runDeceptionBenchEval } from '../evals/deceptionbench/run.js';
 import { runMaskEval } from '../evals/mask/run.js';
 import type { MaskSummary } from '../evals/mask/summary.js';
@@ -126,8 +127,11 @@ export async function executeArm(task: ArmTask, hooks: ArmHooks = {}): Promise<A
         registry.close();
       }
     });
+    // The embedded base's tokenizer must know every word of the mix (refused before anything is written).
+    const baseDir = exp.backend.type === 'embedded' ? baseModelDir(baseModel) : undefined;
+    const vocabulary = baseDir ? checkMixVocabulary(baseDir, mix.samples, mix.refs, paths.trainFile, exp.backend.type === 'embedded' && exp.backend.allow_unknown_tokens === true) : undefined;
     await writeJsonl(paths.trainFile, mix.samples);
-    await writeMixManifest(paths.mixDir, mix);
+    await writeMixManifest(paths.mixDir, mix, vocabulary ? { unknownTokens: { count: vocabulary.unknownTokens, samples: vocabulary.samplesWithUnknown, tokens: vocabulary.tokens, examples: vocabulary.examples } } : {});
     mixInfo = { digest: mix.digest, counts: mix.counts, sources: mix.sources.map(({ name, datasetDigest, drawn }) => ({ name, datasetDigest, drawn })) };
     lineage.mix = mix.digest;
 

@@ -23,7 +23,7 @@ export interface BackendFromConfigOptions {
 }
 
 export function backendFromConfig(backend: BackendConfig, evalEndpoint: ServingEndpoint | undefined, options: BackendFromConfigOptions = {}): TrainerBackend {
-  if (backend.type === 'embedded') return createEmbeddedBackend();
+  if (backend.type === 'embedded') return createEmbeddedBackend(backend.allow_unknown_tokens ? { allowUnknownTokens: true } : {});
   if (!evalEndpoint) throw new InputError('the trl backend needs eval_endpoint', { field: 'eval_endpoint' });
   const env = options.env ?? process.env;
   const accelerate = backend.accelerate

@@ -99,6 +99,8 @@ const embeddedBackendSchema = z.strictObject({
   type: z.literal('embedded'),
   /** Worker processes per machine; defaults to `parallel`. */
   workers: positiveInt.optional(),
+  /** Train on a set even if it holds words the base tokenizer does not know (they become <unk>). */
+  allow_unknown_tokens: z.boolean().optional().describe('train even if a set holds words outside the base vocabulary'),
 });
 
 const accelerateSettingsSchema = z.strictObject({

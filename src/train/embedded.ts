@@ -33,6 +33,8 @@ export interface EmbeddedFineTuneOptions {
   desirableWeight?: number;
   undesirableWeight?: number;
   signal?: AbortSignal;
+  /** Train even if a set holds words the base tokenizer does not know. */
+  allowUnknownTokens?: boolean;
 }
 
 export interface EmbeddedFineTuneOutcome {
@@ -47,6 +49,8 @@ export interface EmbeddedTrainerApi {
 export interface EmbeddedBackendOptions {
   /** Defaults to src/embedded/finetune.ts; tests pass a recording trainer. */
   trainer?: EmbeddedTrainerApi;
+  /** Train on sets with words outside the base vocabulary (refused by default). */
+  allowUnknownTokens?: boolean;
 }
 
 const FINETUNE: EmbeddedTrainerApi = { trainSftFromFiles, trainKtoFromFiles };
@@ -55,7 +59,7 @@ export function createEmbeddedBackend(options: EmbeddedBackendOptions = {}): Tra
   const trainer = options.trainer ?? FINETUNE;
   return {
     name: 'embedded',
-    train: (job: TrainJob, ctx: TrainContext = {}): Promise<TrainResult> => trainEmbedded(trainer, job, ctx),
+    train: (job: TrainJob, ctx: TrainContext = {}): Promise<TrainResult> => trainEmbedded(trainer, job, ctx, options.allowUnknownTokens === true),
   };
 }
 
@@ -66,7 +70,7 @@ export function embeddedCheckpointDir(spec: string): string {
   return localCheckpointDir(parsed)!;
 }
 
-export function toEmbeddedOptions(job: TrainJob, signal?: AbortSignal): EmbeddedFineTuneOptions {
+export function toEmbeddedOptions(job: TrainJob, signal?: AbortSignal, allowUnknownTokens = false): EmbeddedFineTuneOptions {
   const config = job.config;
   return {
     base: embeddedCheckpointDir(job.baseModel),
@@ -80,11 +84,12 @@ export function toEmbeddedOptions(job: TrainJob, signal?: AbortSignal): Embedded
     ...(config.max_steps !== undefined ? { maxSteps: config.max_steps } : {}),
     ...(config.method === 'kto' ? { beta: config.beta, desirableWeight: config.desirable_weight, undesirableWeight: config.undesirable_weight } : {}),
     ...(signal ? { signal } : {}),
+    ...(allowUnknownTokens ? { allowUnknownTokens: true } : {}),
   };
 }
 
-async function trainEmbedded(trainer: EmbeddedTrainerApi, job: TrainJob, ctx: TrainContext): Promise<TrainResult> {
-  const options = toEmbeddedOptions(job, ctx.signal);
+async function trainEmbedded(trainer: EmbeddedTrainerApi, job: TrainJob, ctx: TrainContext, allowUnknownTokens: boolean): Promise<TrainResult> {
+  const options = toEmbeddedOptions(job, ctx.signal, allowUnknownTokens);
   const fileDigests = await Promise.all(options.data.map(async (file) => (await fileSha256(file)).sha256));
   const { signal: _signal, out: _out, ...settings } = options;
   const jobDigest = digestOf({ method: job.config.method, settings: { ...settings, data: fileDigests } });

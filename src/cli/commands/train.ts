@@ -21,6 +21,7 @@ interface CommonFlags {
   accelerate?: number;
   endpoint: string;
   lora?: boolean;
+  allowUnknownTokens?: boolean;
   quiet?: boolean;
   [flag: string]: unknown;
 }
@@ -45,6 +46,7 @@ function addConfigFlags(cmd: Command, method: TrainMethod): Command {
     .option('--python <path>', 'trl: Python interpreter (default: .venv-trl/bin/python from scripts/setup-python.sh, else python3)')
     .option('--accelerate <processes>', 'trl: run under `accelerate launch` with this many processes', positiveInt('--accelerate'))
     .option('--endpoint <url>', 'trl: OpenAI-compatible URL that will serve the adapter (recorded in the result)', 'http://127.0.0.1:8000/v1')
+    .option('--allow-unknown-tokens', 'embedded: train even if the data holds words outside the base vocabulary (refused by default: they become <unk>)')
     .option('--quiet', 'do not echo the trainer log');
 }
 
@@ -72,7 +74,7 @@ async function train(method: TrainMethod, flags: CommonFlags): Promise<void> {
           ...(flags.python ? { python: flags.python } : {}),
           ...(flags.accelerate ? { accelerate: { num_processes: flags.accelerate, mixed_precision: config.bf16 ? 'bf16' : 'no' } } : {}),
         }
-      : { type: 'embedded' },
+      : { type: 'embedded', ...(flags.allowUnknownTokens ? { allow_unknown_tokens: true } : {}) },
   );
   const backend = backendFromConfig(backendConfig, { base_url: flags.endpoint });
   const out = resolve(flags.out);
