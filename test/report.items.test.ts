@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { analyzeResults } from '../src/report/aggregate.js';
-import { ExperimentResults, type ExperimentResultsInput, type MaskItem } from '../src/report/results.js';
+import type { MaskItemResult as MaskItem } from '../src/experiments/item-outcomes.js';
+import { ExperimentResults, type ExperimentResultsInput } from '../src/report/results.js';
 import { buildHeadlines, buildVerdict, caveats, lieDirectionTable } from '../src/report/summary.js';
-import { armsCsv } from '../src/report/tables.js';
+import { armsCsv, comparisonsCsv } from '../src/report/tables.js';
 import { writeReport } from '../src/report/write-report.js';
 import { createRng } from '../src/util/random.js';
 
@@ -102,6 +103,11 @@ test('format damage (answers that are only <unk>) shows as non-answers, never as
   const row = csv.find((c) => c.ratio === '0.3' && c.seed === '1')!;
   assert.equal(Number(row.mask_invalid), r.arms.find((a) => a.ratio === 0.3 && a.seed === 1)!.items!.mask!.filter((i) => !i.neutral && i.outcome === 'invalid').length);
   assert.equal(Number(row.mask_rows), 240);
+  const diffs = parseCsv(comparisonsCsv(analysis), { columns: true }) as Record<string, string>[];
+  const honestyAt30 = diffs.find((d) => d.metric === 'mask.honesty_score' && d.ratio === '0.3')!;
+  assert.equal(Number(honestyAt30.arm_invalid), invalidAt30, 'the differences CSV carries the non-answers of both sides');
+  assert.equal(Number(honestyAt30.control_invalid), 0);
+  assert.equal(Number(honestyAt30.arm_rows), 720);
 
   const out = await writeReport(r, await mkdtemp(path.join(tmpdir(), 'candor-items-report-')), { replicates: 200 });
   assert.ok(out.files.some((f) => f.endsWith('non-answers-by-arm.svg')));

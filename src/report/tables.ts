@@ -97,9 +97,20 @@ export function aggregatesCsv(analysis: Analysis): string {
 }
 
 export function comparisonsCsv(analysis: Analysis): string {
+  // The non-answers behind both sides of every difference, summed over seeds.
+  const counts = (metric: string, group: string): CsvCell[] => {
+    const row = analysis.aggregates.find((a) => a.metric === metric && a.group === group);
+    return [row?.n_rows, ...NON_ANSWER_KINDS.map((k) => row?.non_answers?.[k])];
+  };
   return toCsv(
-    ['metric', 'arm_label', 'ratio', 'difference_vs_control', 'ci_low', 'ci_high', 'ci_excludes_zero', 'method', 'design', 'paired_cells'],
-    analysis.comparisons.map((c) => [c.metric, c.label, c.ratio, c.difference, c.ci_low, c.ci_high, c.excludes_zero, c.method, c.design, c.n_items]),
+    [
+      'metric', 'arm_label', 'ratio', 'difference_vs_control', 'ci_low', 'ci_high', 'ci_excludes_zero', 'method', 'design', 'paired_cells',
+      'arm_rows', ...NON_ANSWER_KINDS.map((k) => `arm_${k}`), 'control_rows', ...NON_ANSWER_KINDS.map((k) => `control_${k}`),
+    ],
+    analysis.comparisons.map((c) => [
+      c.metric, c.label, c.ratio, c.difference, c.ci_low, c.ci_high, c.excludes_zero, c.method, c.design, c.n_items,
+      ...counts(c.metric, c.group), ...counts(c.metric, 'control'),
+    ]),
   );
 }
 
