@@ -22,6 +22,14 @@ describe('candor interact', () => {
     assert.equal(existsSync(join(dir, 'run')), false);
   });
 
+  it('both shipped examples validate', () => {
+    for (const example of ['embedded-interaction.yaml', 'paper-interaction.yaml']) {
+      const r = candor('interact', 'run', '--check', join(import.meta.dirname, '..', 'examples', example));
+      assert.equal(r.status, 0, `${example}: ${r.stderr}`);
+      assert.ok(JSON.parse(r.stdout).arms.length >= 20);
+    }
+  });
+
   it('exits 2 naming file, line and field on a bad file, and on a bad scenario file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'candor-interact-cli-'));
     const file = join(dir, 'i.yaml');

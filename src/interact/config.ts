@@ -78,6 +78,8 @@ export const interactionFileSchema = z.strictObject({
   selection: z.strictObject({ top_fraction: z.number().gt(0).max(0.5).default(0.2) }).default({ top_fraction: 0.2 }),
   monitor: monitorSchema.default(monitorSchema.parse({})),
   backend: backendConfigSchema.default({ type: 'embedded' }),
+  /** TRL: the OpenAI-compatible endpoint that serves each trained adapter (it collects the next round). */
+  eval_endpoint: z.strictObject({ base_url: z.url({ protocol: /^https?$/ }), model: z.string().min(1).optional() }).optional(),
   /** Per-method training settings (src/train/config.ts); omitted fields take the paper's self-training values. */
   sft: sftConfigSchema.omit({ method: true }).partial().default({}),
   kto: ktoConfigSchema.omit({ method: true }).partial().default({}),

@@ -171,7 +171,7 @@ export async function runInteraction(config: InteractionConfig, options: Interac
   const scenarios = loadScenarios(config);
   const world = config.rendering === 'world' ? renderWorldScenarios(scenarios, generateWorld(config.world_seed)) : undefined;
   const arms = planArms(config);
-  const backend = options.backend ?? backendFromConfig(config.backend, undefined, options.env ? { env: options.env as NodeJS.ProcessEnv } : {});
+  const backend = options.backend ?? backendFromConfig(config.backend, config.eval_endpoint, options.env ? { env: options.env as NodeJS.ProcessEnv } : {});
   const dir = options.out ?? config.out;
   const run = openRunDir(config, dir, options.resume ?? false);
   try {
