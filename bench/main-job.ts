@@ -41,6 +41,6 @@ console.log(`experiment: ${file}`);
 console.log(`arms: ${output.arms.total} (${output.arms.failed.length} failed)`);
 console.log(rows.join('\n'));
 console.log(`sum of arm times: ${armSeconds.toFixed(1)} s`);
-console.log(`wall time: ${wall.toFixed(1)} s (${(wall / 60).toFixed(2)} min; target ≤ 15 min)`);
+console.log(`wall time: ${wall.toFixed(1)} s (${(wall / 60).toFixed(2)} min; target ≤ 10 min)`);
 console.log(`parallel speed-up (arm time / wall, includes data prep and report): ${(armSeconds / wall).toFixed(2)}×`);
 console.log(`report: ${output.reportPath}`);
