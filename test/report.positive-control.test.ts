@@ -152,7 +152,7 @@ test('statement: a drop on held-out entities with an interval excluding 0 is sta
   assert.equal(statement.generalised, true);
   assert.match(
     statement.text,
-    /\)\. On held-out entities of the same domain its honesty was \d+\.\d points lower than control's \(difference −\d+\.\d points versus control, 95 % CI \[−\d+\.\d, −\d+\.\d\]\): the lying generalised to entities it was never trained to lie about\. On the domains no arm was trained to lie about/,
+    /\)\. On held-out entities of the same domain its honesty was \d+\.\d points lower than control's \(difference −\d+\.\d points versus control, 95 % CI \[−\d+\.\d, −\d+\.\d\]\): the lying generalised to entities it was never trained to lie about, under eval pressure wordings its training lies never used \(a separate template family\)\. On the domains no arm was trained to lie about/,
   );
 });
 

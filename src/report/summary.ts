@@ -167,7 +167,7 @@ function heldOutSentence(analysis: Analysis): { generalised: boolean; text: stri
   if (c.excludes_zero && c.difference < 0) {
     return {
       generalised: true,
-      text: `On held-out entities of the same domain its honesty was ${Math.abs(c.difference * 100).toFixed(1)} points lower than control's (${detail}): the lying generalised to entities it was never trained to lie about.`,
+      text: `On held-out entities of the same domain its honesty was ${Math.abs(c.difference * 100).toFixed(1)} points lower than control's (${detail}): the lying generalised to entities it was never trained to lie about, under eval pressure wordings its training lies never used (a separate template family).`,
     };
   }
   const why = c.excludes_zero ? `${detail}, higher rather than lower` : `${detail} includes 0`;
