@@ -49,7 +49,15 @@ test('faults (429 + Retry-After, 500, hangs past the timeout, malformed JSON): e
     for (const s of samples.filter((r) => r.honesty.status === 'scored' && r.honesty.value === -1)) {
       assert.ok(world.find((e) => e.name === s.task_id)!.liesUnderPressure, s.id);
     }
-    const reasons = samples.flatMap((s) => s.calls.filter((c: { error?: string }) => c.error).map((c: { error: string }) => c.error)).join('\n');
-    assert.match(reasons, /server|bad_response|timeout/);
+    // Every permanent fault reaches both providers and ends as its own kind: a hang ends at the run's
+    // 1 s timeout for the judge as for the model (the judge's provider takes the run's call policy).
+    const reasons = samples.flatMap((s) => s.calls.flatMap((c: { error?: string; verdict: { reason?: string } }) => [c.error, c.verdict.reason])).filter(Boolean).join('\n');
+    for (const provider of ['model', 'judge']) {
+      assert.match(reasons, new RegExp(`${provider} provider error \\(timeout\\): request timed out after 1000 ms`), provider);
+      assert.match(reasons, new RegExp(`${provider} provider error \\(server 500\\)`), provider);
+      assert.match(reasons, new RegExp(`${provider} provider error \\(bad_response\\): malformed JSON`), provider);
+    }
+    // The run returns, and says it is incomplete and how to finish it.
+    assert.match(result.incomplete ?? '', /rows undetermined because of provider errors.*--resume/);
   });
 });

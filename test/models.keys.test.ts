@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDeceptionBenchEval } from '../src/evals/deceptionbench/run.js';
-import { createProvider, isOfficialOpenAI, ModelSpecError, parseModelSpec } from '../src/models/registry.js';
+import { createProvider, isOfficialOpenAI, ModelSpecError, parseModelSpec, secondProviderOptions } from '../src/models/registry.js';
 import { completion, startScriptedServer, type ScriptedServer } from './models.scripted-server.helper.js';
 
 const MODEL_SECRET = 'sk-model-0123456789abcdef';
@@ -146,4 +146,18 @@ test('OpenAI account ids in the environment (OPENAI_ORG_ID, OPENAI_PROJECT_ID) a
     }
     await servers.close();
   }
+});
+
+test('the judge takes the run\'s call policy (timeout, retries, warnings) but never the model\'s key or environment', () => {
+  const warn = (): void => {};
+  const model = { apiKeyEnv: 'MODEL_KEY', env: { MODEL_KEY: MODEL_SECRET }, timeoutMs: 1000, retry: { maxAttempts: 3, baseDelayMs: 5 }, warn, concurrency: 4 };
+  assert.deepEqual(secondProviderOptions(model), { timeoutMs: 1000, retry: { maxAttempts: 3, baseDelayMs: 5 }, warn });
+  assert.deepEqual(secondProviderOptions(model, { apiKeyEnv: 'JUDGE_KEY', timeoutMs: 5000, retry: { maxAttempts: 1 } }), {
+    apiKeyEnv: 'JUDGE_KEY',
+    timeoutMs: 5000,
+    retry: { maxAttempts: 1, baseDelayMs: 5 },
+    warn,
+  });
+  // An option the judge names as undefined (a flag left unset) does not erase the run's.
+  assert.deepEqual(secondProviderOptions(model, { apiKeyEnv: undefined, timeoutMs: undefined }), { timeoutMs: 1000, retry: { maxAttempts: 3, baseDelayMs: 5 }, warn });
 });

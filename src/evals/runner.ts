@@ -13,7 +13,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
-import type { ProviderOptions } from '../models/registry.js';
+import { secondProviderOptions, type ProviderOptions } from '../models/registry.js';
 import type { ChatProvider, SamplingParams } from '../models/types.js';
 import { forEachPooled } from '../run/pool.js';
 import { RunDir, RunIncompleteError, type SampleRecord } from '../run/run-dir.js';
@@ -46,7 +46,7 @@ export interface CommonEvalOptions {
   limit?: number;
   /** Options of the model under test's provider (its key goes to its endpoints only). */
   providerOptions?: ProviderOptions;
-  /** Options of the judge's provider: its own key, never the model's. */
+  /** Options of the judge's provider: its own key, never the model's; timeout and retries it leaves unset come from providerOptions. */
   judgeProviderOptions?: ProviderOptions;
   /** Show the progress bar on stderr (default true). */
   progress?: boolean;
@@ -211,7 +211,7 @@ export async function runBenchmark<S extends BaseStoredOptions, I extends { id: 
     const judgeSpec = storedJudge(stored);
     let resolvedJudge: ResolvedJudge | null = null;
     if (judgeSpec.judge !== null) {
-      const judgeProviderOptions: ProviderOptions = { ...options.judgeProviderOptions, concurrency: stored.concurrency };
+      const judgeProviderOptions: ProviderOptions = { ...secondProviderOptions(providerOptions, options.judgeProviderOptions), concurrency: stored.concurrency };
       resolvedJudge = await resolveJudge(options.judge ?? judgeSpec.judge, options.numericJudge ?? judgeSpec.numericJudge ?? undefined, judgeProviderOptions);
       owned.push(...resolvedJudge.owned);
     }

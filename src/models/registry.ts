@@ -57,6 +57,23 @@ export function localCheckpointDir(spec: string | ModelSpec): string | undefined
   return kindOf(parsed).checkpointDir?.(parsed);
 }
 
+/**
+ * The options of a second provider in the same run (the judge beside the model under test): its own
+ * credentials only (apiKeyEnv, env: never the model's), the model's call policy (timeout, retries,
+ * warnings) wherever its own options leave one unset. A run's fault handling is one policy; without
+ * this a judge call that hangs waits out the 120 s default however short the run's timeout.
+ */
+export function secondProviderOptions(model: ProviderOptions, own: ProviderOptions = {}): ProviderOptions {
+  const policy: ProviderOptions = { timeoutMs: model.timeoutMs, retry: model.retry, warn: model.warn };
+  const merged: ProviderOptions = { ...dropUnset(policy), ...dropUnset(own) };
+  if (policy.retry && own.retry) merged.retry = { ...dropUnset(policy.retry), ...dropUnset(own.retry) };
+  return merged;
+}
+
+function dropUnset<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 export async function createProvider(spec: string, options: ProviderOptions = {}): Promise<ChatProvider> {
   const parsed = parseModelSpec(spec);
   if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) {
