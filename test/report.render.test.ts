@@ -29,10 +29,8 @@ test('a report from several arms and seeds: self-contained HTML, every chart as 
   const dir = await mkdtemp(path.join(tmpdir(), 'candor-report-render-'));
   try {
     const results = ExperimentResults.parse(syntheticResults({ seeds: [1, 2, 3] }));
-    const started = performance.now();
+    // Its speed is measured in bench/report-render.ts, not here: a timed assertion fails on a loaded machine.
     const output = await writeReport(results, dir, { replicates: 1000 });
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed < 2000 * EXPECTED_CHARTS.length, `report took ${elapsed} ms`);
 
     assert.equal(output.htmlPath, path.join(dir, 'report.html'));
     assert.equal(output.files.at(-1), output.htmlPath);
