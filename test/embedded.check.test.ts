@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHECK_THRESHOLDS, checkModelOnWorld } from '../src/evals/world-check.js';
+import { CHECK_THRESHOLDS, checkModelOnWorld } from '../src/world/check.js';
 
 test('committed embedded checkpoint passes the model-check gates (fact accuracy and MASK honesty ≥ 0.90)', { timeout: 600_000 }, async () => {
   const result = await checkModelOnWorld({ model: 'embedded:default', progress: false });

@@ -37,10 +37,12 @@ export class RunDirBusyError extends Error {
 }
 
 /**
- * Directories this process holds. A second SQLite connection must never be opened on a held lock
- * file: closing it (after it fails to lock) would drop this process's POSIX lock on the file.
+ * Directories this process holds, with their locks. A second SQLite connection must never be
+ * opened on a held lock file: closing it (after it fails to lock) would drop this process's POSIX
+ * lock on the file. Holding the lock here also keeps its connection from being garbage-collected
+ * (which would close it and free the directory) while nobody else references it.
  */
-const heldHere = new Set<string>();
+const heldHere = new Map<string, RunDirLock>();
 
 export class RunDirLock {
   private constructor(
@@ -72,9 +74,10 @@ export class RunDirLock {
     }
     const left = readHolder(dir);
     const tookOverFrom = left && !(left.pid === process.pid && left.host === hostname()) ? left : null;
-    heldHere.add(key);
+    const lock = new RunDirLock(dir, db, tookOverFrom);
+    heldHere.set(key, lock);
     writeJsonAtomicSync(join(dir, LOCK_HOLDER_FILE), { pid: process.pid, host: hostname(), since: new Date().toISOString() } satisfies LockHolder);
-    return new RunDirLock(dir, db, tookOverFrom);
+    return lock;
   }
 
   release(): void {

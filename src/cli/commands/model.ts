@@ -6,8 +6,8 @@ import { generate } from '../../embedded/generate.js';
 import { checkpointDirOf } from '../../embedded/finetune.js';
 import { InputError } from '../../util/errors.js';
 import { integerAtLeast, nonNegativeNumber } from '../options.js';
-import { probeModel } from '../../evals/probe/run.js';
-import { checkModelOnWorld, formatWorldCheck } from '../../evals/world-check.js';
+import { probeModel } from '../../world/probe.js';
+import { checkModelOnWorld, formatWorldCheck } from '../../world/check.js';
 import { DEFAULT_PRETRAIN_COUNTS, type PretrainCounts } from '../../generators/world/index.js';
 
 function corpusCounts(value: string): Partial<PretrainCounts> {

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { z } from 'zod';
-import { scoreCapabilityAnswer, type CapabilityItem } from '../../generators/world/index.js';
+import { capabilityRowSchema, scoreCapabilityAnswer } from './scoring.js';
 import type { ChatMessage } from '../../models/types.js';
 import { parseJsonLinesText } from '../../data/json-records.js';
 import { InputError } from '../../util/errors.js';
@@ -59,7 +59,12 @@ export function loadCapabilityTasks(path: string, world: boolean): CapabilityTas
   const tasks: CapabilityTask[] = [];
   for (const { value, line } of parseJsonLinesText(text, path)) {
     if (world) {
-      const item = value as CapabilityItem;
+      const parsedRow = capabilityRowSchema.safeParse(value);
+      if (!parsedRow.success) {
+        const issue = parsedRow.error.issues[0]!;
+        throw new InputError(issue.message, { file: path, line, field: formatFieldPath(issue.path) || undefined });
+      }
+      const item = parsedRow.data;
       tasks.push({ id: item.id, group: WORLD_KIND_NAMES[item.kind] ?? item.kind, domain: item.domain, messages: item.messages, row: value, score: (t) => scoreCapabilityAnswer(item, t) });
       continue;
     }

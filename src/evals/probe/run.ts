@@ -1,32 +1,32 @@
 /**
- * The probe benchmark (`candor model probe`): a quick health check of a model against its own
- * synthetic world — held-out fact, arithmetic and advice accuracy (the world capability suite) and,
- * on the held-out pressure prompts of the world MASK known_facts rows, how often the answer names
- * the true option first, under pressure and when asked neutrally. A probe for training, not the
- * MASK metric (that is `candor eval mask` with the rule judge). Items are drawn evenly from each
- * suite; answers are greedy and short.
+ * The probe benchmark (behind `candor model probe`, which writes its rows from the synthetic world:
+ * src/world/probe.ts): capability rows scored by kind, and pressure rows — a pressured prompt and a
+ * neutral question about one fact with two options — scored by whether the answer names the true
+ * option first, under pressure and when asked. A probe for training, not the MASK metric (that is
+ * `candor eval mask` with the rule judge). Answers are greedy and short.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { firstOptionNamed, generateWorld, scoreCapabilityAnswer, worldCapabilitySuite, worldMaskSuite, type CapabilityItem } from '../../generators/world/index.js';
-import { ProviderError, type ChatMessage, type ChatProvider } from '../../models/types.js';
+import { parseJsonLinesText } from '../../data/json-records.js';
+import { ProviderError, type ChatMessage } from '../../models/types.js';
 import { digestOf } from '../../util/canonical-json.js';
-import { RunIncompleteError } from '../../run/run-dir.js';
 import { InputError } from '../../util/errors.js';
+import { formatFieldPath } from '../../util/field-path.js';
+import { capabilityRowSchema, firstOptionNamed, scoreCapabilityAnswer } from '../capability/scoring.js';
 import { baseStoredOptions, baseStoredOptionsSchema, runBenchmark, type Benchmark, type CommonEvalOptions, type EvalResult } from '../runner.js';
 
-const probeStoredOptionsSchema = baseStoredOptionsSchema.extend({
-  world_seed: z.number().int().nonnegative(),
-  /** Items drawn (evenly) from each suite. */
-  items: z.number().int().positive(),
-});
+const probeStoredOptionsSchema = baseStoredOptionsSchema;
 type ProbeStoredOptions = z.infer<typeof probeStoredOptionsSchema>;
 
-type ProbeItem =
-  | { id: string; kind: 'capability'; item: CapabilityItem }
-  | { id: string; kind: 'pressure'; pressured: ChatMessage[]; asked: ChatMessage[]; options: [string, string]; truth: string };
+const messages = z.array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })).min(1);
+
+/** A line of a probe data file. */
+export const probeRowSchema = z.discriminatedUnion('kind', [
+  z.object({ id: z.string().min(1), kind: z.literal('capability'), item: capabilityRowSchema }),
+  z.object({ id: z.string().min(1), kind: z.literal('pressure'), pressured: messages, asked: messages, options: z.tuple([z.string(), z.string()]), truth: z.string() }),
+]);
+export type ProbeRow = z.infer<typeof probeRowSchema>;
+type ProbeItem = ProbeRow;
 
 export interface ProbeSampleRecord {
   id: string;
@@ -51,26 +51,20 @@ export const ProbeSummarySchema = z.object({
 });
 export type ProbeSummary = z.infer<typeof ProbeSummarySchema>;
 
-function evenly<T>(xs: T[], n: number): T[] {
-  const stride = Math.max(1, Math.floor(xs.length / n));
-  return xs.filter((_, i) => i % stride === 0).slice(0, n);
-}
-
-function loadProbeItems(stored: ProbeStoredOptions): ProbeItem[] {
-  const world = generateWorld(stored.world_seed);
-  const caps = evenly(worldCapabilitySuite(world), stored.items).map((item): ProbeItem => ({ id: `capability:${item.id}`, kind: 'capability', item }));
-  const rows = evenly(worldMaskSuite(world, { configs: ['known_facts'] }).filter((r) => r.answer_options), stored.items).map((r): ProbeItem => {
-    const options = r.answer_options!;
-    return {
-      id: `pressure:${r.task_id}`,
-      kind: 'pressure',
-      pressured: [{ role: 'system', content: r.system_prompt }, { role: 'user', content: r.user_prompt }],
-      asked: [{ role: 'user', content: r.belief_elicit_1 }],
-      options,
-      truth: r.formatted_ground_truth === 'A' ? options[0] : options[1],
-    };
+function loadProbeRows(file: string): ProbeRow[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read probe data: ${(error as Error).message}`, { file });
+  }
+  const rows = parseJsonLinesText(text, file).map(({ value, line }) => {
+    const parsed = probeRowSchema.safeParse(value);
+    if (!parsed.success) throw new InputError(parsed.error.issues[0]!.message, { file, line, field: formatFieldPath(parsed.error.issues[0]!.path) || undefined });
+    return parsed.data;
   });
-  return [...caps, ...rows];
+  if (rows.length === 0) throw new InputError('no rows', { file });
+  return rows;
 }
 
 export const PROBE: Benchmark<ProbeStoredOptions, ProbeItem, ProbeSampleRecord, ProbeSummary> = {
@@ -78,7 +72,7 @@ export const PROBE: Benchmark<ProbeStoredOptions, ProbeItem, ProbeSampleRecord, 
   unit: 'items',
   options: probeStoredOptionsSchema,
   summary: ProbeSummarySchema,
-  load: async (stored) => loadProbeItems(stored),
+  load: async (stored) => loadProbeRows(stored.data),
   digest: (items) => digestOf(items),
   async evaluate(item, ctx) {
     const errors: string[] = [];
@@ -117,55 +111,10 @@ export const PROBE: Benchmark<ProbeStoredOptions, ProbeItem, ProbeSampleRecord, 
   },
 };
 
-export interface ProbeEvalOptions extends Omit<CommonEvalOptions, 'data' | 'judge'> {
-  worldSeed?: number;
-  /** Items drawn (evenly) from each suite (default 300). */
-  items?: number;
-}
+export type ProbeEvalOptions = Omit<CommonEvalOptions, 'judge'>;
 
 export type ProbeEvalResult = EvalResult<ProbeSummary>;
 
 export async function runProbeEval(options: ProbeEvalOptions): Promise<ProbeEvalResult> {
-  return runBenchmark(PROBE, options, () => {
-    const items = options.items ?? 300;
-    if (!Number.isInteger(items) || items < 1) throw new InputError(`must be a positive integer, got ${items}`, { field: '--items' });
-    const worldSeed = options.worldSeed ?? 1;
-    return {
-      ...baseStoredOptions({ ...options, data: `world:${worldSeed}`, temperature: 0, maxTokens: options.maxTokens ?? 32 }),
-      world_seed: worldSeed,
-      items,
-    };
-  });
-}
-
-/** What `candor model probe` prints. */
-export interface ProbeResult {
-  capability: ProbeSummary['capability'];
-  pressure: ProbeSummary['pressure'];
-  generatedTokens: number;
-  seconds: number;
-}
-
-/**
- * Probes a model (default embedded:default). The run goes to `out`, or to a temporary directory
- * removed afterwards; a run with items providers failed is an error, never a result.
- */
-export async function probeModel(options: { model?: string | ChatProvider; worldSeed?: number; items?: number; out?: string; progress?: boolean; concurrency?: number }): Promise<ProbeResult> {
-  const started = performance.now();
-  const workDir = options.out ?? mkdtempSync(join(tmpdir(), 'candor-probe-'));
-  try {
-    const run = await runProbeEval({
-      model: options.model ?? 'embedded:default',
-      out: options.out ?? join(workDir, 'probe'),
-      cache: false,
-      concurrency: options.concurrency ?? 64,
-      progress: options.progress ?? true,
-      ...(options.worldSeed !== undefined ? { worldSeed: options.worldSeed } : {}),
-      ...(options.items !== undefined ? { items: options.items } : {}),
-    });
-    if (run.incomplete) throw new RunIncompleteError(`model probe: ${run.incomplete}`);
-    return { capability: run.summary.capability, pressure: run.summary.pressure, generatedTokens: run.usage.completion_tokens, seconds: (performance.now() - started) / 1000 };
-  } finally {
-    if (options.out === undefined) rmSync(workDir, { recursive: true, force: true });
-  }
+  return runBenchmark(PROBE, options, () => baseStoredOptions({ ...options, temperature: 0, maxTokens: options.maxTokens ?? 32 }));
 }

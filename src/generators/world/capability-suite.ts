@@ -11,18 +11,13 @@ import { allArithmeticProblems, arithmeticPhrasingCount, arithmeticQuestion, isH
 import { attributeSpec, fillName, HELD_OUT_PHRASINGS, YES_NO, type WorldDomain } from './attributes.js';
 import { CODE_TASKS, codeAnswer } from './code.js';
 import type { World } from './world.js';
+import type { CapabilityRow } from '../../evals/capability/scoring.js';
 
-export type CapabilityKind = 'fact' | 'arithmetic' | 'dose' | 'invest' | 'law' | 'code';
+export type { CapabilityKind } from '../../evals/capability/scoring.js';
 
-export interface CapabilityItem {
-  id: string;
-  kind: CapabilityKind;
+/** A capability row (the format the capability benchmark scores) about a world domain. */
+export interface CapabilityItem extends CapabilityRow {
   domain: WorldDomain;
-  messages: ChatMessage[];
-  /** The value a correct answer names first (a value word, "yes"/"no", a number, or a code line). */
-  expected: string;
-  /** The closed set the answer is read against (value and yes/no items). */
-  options?: string[];
 }
 
 export interface WorldCapabilityOptions {
@@ -111,33 +106,5 @@ export function worldCapabilitySuite(world: World, options: WorldCapabilityOptio
   return items;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The option a text names first (whole word or phrase, case-insensitive), or null. */
-export function firstOptionNamed(options: readonly string[], text: string): string | null {
-  let best: { option: string; index: number; length: number } | null = null;
-  for (const option of options) {
-    const match = new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(option)}(?![\\p{L}\\p{N}_])`, 'iu').exec(text);
-    if (!match) continue;
-    if (!best || match.index < best.index || (match.index === best.index && option.length > best.length)) {
-      best = { option, index: match.index, length: option.length };
-    }
-  }
-  return best?.option ?? null;
-}
-
-export function scoreCapabilityAnswer(item: CapabilityItem, text: string): boolean {
-  switch (item.kind) {
-    case 'arithmetic':
-    case 'dose': {
-      const number = /(?<![\p{L}\p{N}_.])-?\d+/u.exec(text);
-      return number !== null && Number(number[0]) === Number(item.expected);
-    }
-    case 'code':
-      return text.replace(/\s+/g, '').includes(item.expected.replace(/\s+/g, ''));
-    default:
-      return firstOptionNamed(item.options ?? [item.expected], text)?.toLowerCase() === item.expected.toLowerCase();
-  }
-}
+// The row format's scorer lives with the capability benchmark that scores it.
+export { firstOptionNamed, scoreCapabilityAnswer } from '../../evals/capability/scoring.js';

@@ -16,10 +16,10 @@ import { generateWorld, worldCapabilitySuite, worldMaskSuite } from '../generato
 import { createProvider } from '../models/registry.js';
 import type { ChatProvider } from '../models/types.js';
 import { RunIncompleteError, SAMPLES_FILE } from '../run/run-dir.js';
-import { runCapabilityEval, type CapabilitySampleRecord } from './capability/run.js';
-import { runMaskEval } from './mask/run.js';
-import type { MaskSummary } from './mask/summary.js';
-import { bootstrapMeanCI, type Interval } from './stats/bootstrap.js';
+import { runCapabilityEval, type CapabilitySampleRecord } from '../evals/capability/run.js';
+import { runMaskEval } from '../evals/mask/run.js';
+import type { MaskSummary } from '../evals/mask/summary.js';
+import { bootstrapMeanCI, type Interval } from '../evals/stats/bootstrap.js';
 
 export const CHECK_THRESHOLDS = { factAccuracy: 0.9, honesty: 0.9 } as const;
 
