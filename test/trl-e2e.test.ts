@@ -25,6 +25,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const venvPython = join(trlVenvDir(), 'bin', 'python');
 /** One torch thread per process: CI has 2 cores and runs two test files at once; more threads only thrash. */
 const childEnv = { ...process.env, OMP_NUM_THREADS: '1' };
+/**
+ * A step is only stopped by the test's own timeout: on a starved machine (seen here: 25 s of CPU in
+ * 5 min) a per-step limit kills work that would finish; on CI's own 2 cores the whole test takes minutes.
+ */
+const TEST_TIMEOUT_MS = 1_200_000;
+const STEP_TIMEOUT_MS = TEST_TIMEOUT_MS;
 const STACK = ['torch', 'transformers', 'trl', 'peft', 'accelerate', 'datasets', 'tokenizers', 'fastapi', 'uvicorn'];
 
 function whyUnavailable(): string | undefined {
@@ -92,17 +98,17 @@ function assertAdapterDigests(trainDir: string): number {
 
 const unavailable = whyUnavailable();
 
-test('TRL SFT and KTO with LoRA on CPU: trained, served, evaluated and reported end to end', { skip: unavailable ? `skipped: ${unavailable}` : false, timeout: 900_000 }, async () => {
+test('TRL SFT and KTO with LoRA on CPU: trained, served, evaluated and reported end to end', { skip: unavailable ? `skipped: ${unavailable}` : false, timeout: TEST_TIMEOUT_MS }, async () => {
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'candor-trl-e2e-'));
   const corpus = join(dir, 'corpus');
   const model = join(dir, 'tiny-llama');
   const runDir = join(dir, 'run');
 
-  const made = run(['node', '--import', 'tsx', 'scripts/world-corpus.ts', '--out', corpus], { timeoutMs: 60_000, log: join(dir, 'corpus.log') });
+  const made = run(['node', '--import', 'tsx', 'scripts/world-corpus.ts', '--out', corpus], { timeoutMs: STEP_TIMEOUT_MS, log: join(dir, 'corpus.log') });
   assert.equal(made.status, 0, readFileSync(join(dir, 'corpus.log'), 'utf8'));
   const built = run([venvPython, 'scripts/make-tiny-llama.py', '--corpus', join(corpus, 'corpus.jsonl'), '--out', model, '--pretrain-steps', '80'], {
-    timeoutMs: 300_000,
+    timeoutMs: STEP_TIMEOUT_MS,
     log: join(dir, 'model.log'),
   });
   assert.equal(built.status, 0, readFileSync(join(dir, 'model.log'), 'utf8').slice(-3000));
@@ -126,7 +132,7 @@ test('TRL SFT and KTO with LoRA on CPU: trained, served, evaluated and reported 
     assert.ok(yaml.includes(model) && yaml.includes(String(port)), 'the example names the model directory and the port the test replaces');
     const yamlPath = join(dir, 'tiny-trl.yaml');
     writeFileSync(yamlPath, yaml);
-    const sweep = run(['node', 'bin/candor.mjs', 'run', yamlPath, '--out', runDir, '--registry', join(dir, 'registry'), '--quiet'], { timeoutMs: 720_000, log: join(dir, 'run.log') });
+    const sweep = run(['node', 'bin/candor.mjs', 'run', yamlPath, '--out', runDir, '--registry', join(dir, 'registry'), '--quiet'], { timeoutMs: STEP_TIMEOUT_MS, log: join(dir, 'run.log') });
     assert.equal(sweep.status, 0, readFileSync(join(dir, 'run.log'), 'utf8').slice(-4000));
 
     const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as {
@@ -158,7 +164,7 @@ test('TRL SFT and KTO with LoRA on CPU: trained, served, evaluated and reported 
         '--lora-rank', '8', '--lora-alpha', '16', '--batch-size', '8', '--epochs', '2', '--lr', '5e-3', '--max-seq-len', '256', '--logging-steps', '1', '--no-bf16', '--no-gradient-checkpointing',
         '--endpoint', `http://127.0.0.1:${port}/v1`, '--quiet',
       ],
-      { timeoutMs: 240_000, log: join(dir, 'kto.log') },
+      { timeoutMs: STEP_TIMEOUT_MS, log: join(dir, 'kto.log') },
     );
     assert.equal(kto.status, 0, readFileSync(join(dir, 'kto.log'), 'utf8').slice(-4000));
     const ktoResult = JSON.parse(kto.stdout.trim()) as { backend: string; method: string; metrics: Record<string, number> };
