@@ -146,7 +146,7 @@ test('an unparseable judge verdict is no provider error: the row is undetermined
   });
 });
 
-test('one writer per run directory: a second --resume is refused naming the holder; a lock left by kill -9 is taken over; no sample line is written twice', { timeout: 120_000 }, async () => {
+test('one writer per run directory: a second --resume is refused naming the holder; a lock left by kill -9 is taken over; no sample line is written twice', { timeout: 240_000 }, async () => {
   const world = simWorld(16);
   const dir = mkdtempSync(join(tmpdir(), 'candor-lock-'));
   const data = writeSimMask(join(dir, 'data'), world);
@@ -165,7 +165,7 @@ test('one writer per run directory: a second --resume is refused naming the hold
     const left = readJson(join(runDir, 'run.lock.json'));
     assert.equal(left.pid, killed.child.pid, 'the killed holder left its lock file behind');
 
-    serverOptions.delayMs = 400;
+    serverOptions.delayMs = 250;
     const first = runCli(['eval', 'mask', '--resume', runDir, '--concurrency', '1']);
     // Wait until the first resume holds the lock (it took over the dead holder's).
     while (readJson(join(runDir, 'run.lock.json')).pid !== first.child.pid) {
@@ -192,7 +192,7 @@ test('one writer per run directory: a second --resume is refused naming the hold
     while (lines(join(runDir2, 'samples.jsonl')).length < 2) await new Promise((r) => setTimeout(r, 20));
     killed2.child.kill('SIGKILL');
     await killed2.done;
-    serverOptions.delayMs = 400;
+    serverOptions.delayMs = 250;
     const a = runCli(['eval', 'mask', '--resume', runDir2, '--concurrency', '1']);
     const b = runCli(['eval', 'mask', '--resume', runDir2, '--concurrency', '1']);
     // Once one of them has ended (the refused one, unless they never overlapped), let the other finish quickly.
