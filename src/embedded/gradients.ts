@@ -97,6 +97,14 @@ export function registerEmbeddedGradients(): void {
       };
     },
   });
+  reg('Concat', {
+    saveAllInputs: true,
+    gradFunc: (dy, saved, attrs): Grads => {
+      const axis = tf.util.parseAxisParam((attrs as unknown as { axis: number }).axis, saved[0].shape)[0];
+      const parts = tf.split(dy as T, saved.map((t) => t.shape[axis]), axis);
+      return Object.fromEntries(parts.map((part, i) => [i, () => part]));
+    },
+  });
   reg('Neg', { gradFunc: (dy): Grads => ({ x: () => tf.neg(dy as T) }) });
   reg('Cast', { gradFunc: (dy): Grads => ({ x: () => tf.clone(dy as T) }) });
   reg('Identity', { gradFunc: (dy): Grads => ({ x: () => tf.clone(dy as T) }) });

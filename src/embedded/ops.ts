@@ -117,39 +117,44 @@ function mapPairs(xs: T[], ys: T[], f: (x: T, y: T) => T): T {
 }
 
 /**
- * Causal multi-head self-attention core. q, k, v are [B*T, d] rows of B right-padded sequences.
- * wasm's batched matMul is ~20x slower than its rank-2 path, so heads and groups of sequences
- * are laid out as row blocks and multiplied block by block with rank-2 matMuls; a block-diagonal
- * causal mask removes the cross-sequence products. Backward is written out the same way.
+ * Causal multi-head self-attention core. `qkv` is [B*T, 3d]: the query, key and value rows of B
+ * right-padded sequences side by side. wasm's batched matMul is ~20x slower than its rank-2 path,
+ * so heads and groups of sequences are laid out as row blocks (one transpose for all three) and
+ * multiplied block by block with rank-2 matMuls; a block-diagonal causal mask removes the
+ * cross-sequence products. Backward is written out the same way and returns one [B*T, 3d] gradient.
  */
-export function blockAttention(q: T, k: T, v: T, B: number, T_: number, H: number): T {
-  const d = q.shape[1]!;
+export function blockAttention(qkv: T, B: number, T_: number, H: number): T {
+  const d = qkv.shape[1]! / 3;
   const dh = d / H;
   const G = attentionGroup(B, T_);
   const S = G * T_;
   const nb = (H * B) / G;
   const scale = 1 / Math.sqrt(dh);
   const mask = blockMask(G, T_);
-  const toBlocks = (x: T) => tf.reshape(tf.transpose(tf.reshape(x, [B, T_, H, dh]), [2, 0, 1, 3]), [nb, S, dh]);
+  const toBlocks = (x: T) => tf.reshape(tf.transpose(tf.reshape(x, [B, T_, 3, H, dh]), [2, 3, 0, 1, 4]), [3 * nb, S, dh]);
   const fromBlocks = (x: T) => tf.reshape(tf.transpose(tf.reshape(x, [H, B, T_, dh]), [1, 2, 0, 3]), [B * T_, d]);
   const t3 = (x: T) => tf.transpose(x, [0, 2, 1]);
-  const core = customGrad((qb: T, kb: T, vb: T, save: tf.GradSaveFunc) => {
-    const scores = mapPairs(tf.unstack(qb), tf.unstack(t3(kb)), tf.matMul);
+  const part = (x: T, i: number) => tf.slice(x, [i * nb, 0, 0], [nb, S, dh]);
+  const core = customGrad((blocks: T, save: tf.GradSaveFunc) => {
+    const scores = mapPairs(tf.unstack(part(blocks, 0)), tf.unstack(t3(part(blocks, 1))), tf.matMul);
     const probs = tf.softmax(tf.add(tf.mul(scores, scale), mask));
-    save([qb, kb, vb, probs]);
+    save([blocks, probs]);
     return {
-      value: mapPairs(tf.unstack(probs), tf.unstack(vb), tf.matMul),
+      value: mapPairs(tf.unstack(probs), tf.unstack(part(blocks, 2)), tf.matMul),
       gradFunc: (dOut: T, saved: T[]) => {
-        const [sq, sk, sv, p] = saved;
+        const [sb, p] = saved;
         const dOuts = tf.unstack(dOut);
-        const dV = mapPairs(tf.unstack(t3(p)), dOuts, tf.matMul);
-        const dP = mapPairs(dOuts, tf.unstack(t3(sv)), tf.matMul);
+        const dV = tf.unstack(t3(p)).map((x, i) => tf.matMul(x, dOuts[i]));
+        const dP = mapPairs(dOuts, tf.unstack(t3(part(sb, 2))), tf.matMul);
         const dS = tf.mul(tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))), scale);
-        const dQ = mapPairs(tf.unstack(dS), tf.unstack(sk), tf.matMul);
-        const dK = mapPairs(tf.unstack(t3(dS)), tf.unstack(sq), tf.matMul);
-        return [dQ, dK, dV];
+        const dSs = tf.unstack(dS);
+        const sk = tf.unstack(part(sb, 1));
+        const sq = tf.unstack(part(sb, 0));
+        const dQ = dSs.map((x, i) => tf.matMul(x, sk[i]));
+        const dK = tf.unstack(t3(dS)).map((x, i) => tf.matMul(x, sq[i]));
+        return tf.stack([...dQ, ...dK, ...dV]);
       },
     };
-  }) as (a: T, b: T, c: T) => T;
-  return fromBlocks(core(toBlocks(q), toBlocks(k), toBlocks(v)));
+  }) as (a: T) => T;
+  return fromBlocks(core(toBlocks(qkv)));
 }

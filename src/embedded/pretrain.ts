@@ -8,7 +8,7 @@ import type { ModelConfig } from './config.js';
 import { defaultModelConfig } from './config.js';
 import { initBackend } from './backend.js';
 import { encodeChat } from './chat-template.js';
-import { saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { TransformerModel } from './model.js';
 import { WordTokenizer } from './tokenizer.js';
 import { trainSft, type TrainReport, type TrainState } from './train.js';
@@ -31,6 +31,13 @@ export interface PretrainOptions {
   maxSteps?: number;
   checkpointEverySteps?: number;
   silent?: boolean;
+  /**
+   * Continue from this checkpoint (same corpus and tokenizer) instead of a fresh init: a warm
+   * restart with its own warm-up and cosine schedule over `epochs` more passes.
+   */
+  continueFrom?: string;
+  /** Warm-up steps of the schedule (default 200). */
+  warmupSteps?: number;
   /** Extra hook after each checkpoint save (e.g. an accuracy probe in a pilot). */
   afterCheckpoint?: (state: TrainState, model: TransformerModel, tokenizer: WordTokenizer) => Promise<void> | void;
 }
@@ -54,11 +61,17 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
   const batchTokens = options.batchTokens ?? PRETRAIN_DEFAULTS.batchTokens;
   const world = generateWorld(worldSeed);
   const corpus = buildPretrainCorpus(world, { seed: corpusSeed, ...(options.corpusCounts ? { counts: options.corpusCounts } : {}) });
-  const tokenizer = WordTokenizer.fit(corpus.train.flatMap((s) => s.messages.map((m) => m.content)));
+  const fitted = WordTokenizer.fit(corpus.train.flatMap((s) => s.messages.map((m) => m.content)));
+  const previous = options.continueFrom ? await loadCheckpoint(options.continueFrom) : undefined;
+  if (previous && JSON.stringify(previous.tokenizer.toJSON()) !== JSON.stringify(fitted.toJSON())) {
+    previous.model.dispose();
+    throw new Error(`${options.continueFrom} was trained on another corpus (its tokenizer differs from this corpus's)`);
+  }
+  const tokenizer = previous?.tokenizer ?? fitted;
   const longest = Math.max(...corpus.train.map((s) => encodeChat(tokenizer, s.messages).ids.length));
   const maxLen = Math.max(128, Math.ceil(longest / 32) * 32);
-  const config: ModelConfig = { ...defaultModelConfig(tokenizer.size, maxLen), ...options.model, vocabSize: tokenizer.size };
-  const model = TransformerModel.initialise(config, seed);
+  const config: ModelConfig = previous?.model.config ?? { ...defaultModelConfig(tokenizer.size, maxLen), ...options.model, vocabSize: tokenizer.size };
+  const model = previous?.model ?? TransformerModel.initialise(config, seed);
   const provenance = {
     kind: 'pretrain',
     seed,
@@ -70,6 +83,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     batchTokens,
     samples: corpus.train.length,
     command: `candor model pretrain --out <dir> --seed ${seed} --epochs ${epochs}`,
+    ...(previous ? { continuedFrom: { dir: options.continueFrom, provenance: previous.config.provenance } } : {}),
   };
   const save = async (state: TrainState) => {
     await saveCheckpoint(options.out, model, tokenizer, { provenance: { ...provenance, step: state.step, epochsDone: state.epoch + 1, loss: state.loss, complete: false } });
@@ -82,7 +96,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     batchTokens,
     seed,
     maxSteps: options.maxSteps,
-    warmupSteps: 200,
+    warmupSteps: options.warmupSteps ?? 200,
     weightDecay: 0.01,
     label: 'pretrain',
     silent: options.silent,
