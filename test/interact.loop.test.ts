@@ -20,6 +20,7 @@ rounds: 1
 monitor: { arms: gated }
 sft: { epochs: 1, lr: 0.0003, batch_size: 8 }
 kto: { epochs: 1, lr: 0.0001, batch_size: 8 }
+evals: { mask: { limit: 12 }, deceptionbench: { limit: 6 } }
 concurrency: 16
 `;
 
@@ -68,11 +69,20 @@ describe('interaction loop on the embedded model (reduced size)', () => {
     for (const row of ktoRows) assert.equal(row.prompt.at(-1).role, 'user');
     const summary = JSON.parse(readFileSync(first.summaryPath, 'utf8'));
     assert.equal(summary.round_records.length, 4);
+    // MASK and DeceptionBench on each arm's final assistant, through the evals runner.
+    assert.equal(summary.arm_evals.length, 2);
+    for (const e of summary.arm_evals) {
+      assert.equal(e.assistant, first.rounds.find((r) => r.arm === e.arm && r.round === 0)!.train!.model_spec);
+      assert.ok(typeof e.mask.honesty_score === 'number' && e.mask.honesty_score >= 0 && e.mask.honesty_score <= 1);
+      assert.ok(e.deceptionbench.deception_rate === null || (e.deceptionbench.deception_rate >= 0 && e.deceptionbench.deception_rate <= 1));
+      assert.ok(existsSync(join(e.mask.run_dir, 'samples.jsonl')));
+    }
 
     // The report: Table 4 shape with the paper's figures beside ours, honesty per round, gated vs ungated, monitor.
     const report = writeInteractionReport(out);
     assert.match(report.markdown, /## Table 4 shape/);
     assert.match(report.markdown, /\| 0\.5 \| SFT \| gated \| \d+\.\d \[\d+\.\d, \d+\.\d\] \|.*\| 33\.52 \|/);
+    assert.doesNotMatch(report.markdown, /\| not run \|/);
     assert.match(report.markdown, /## Honesty % by round/);
     assert.match(report.markdown, /## Population monitor/);
     assert.ok(existsSync(report.jsonPath));

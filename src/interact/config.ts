@@ -83,6 +83,13 @@ export const interactionFileSchema = z.strictObject({
   /** Per-method training settings (src/train/config.ts); omitted fields take the paper's self-training values. */
   sft: sftConfigSchema.omit({ method: true }).partial().default({}),
   kto: ktoConfigSchema.omit({ method: true }).partial().default({}),
+  /** Benchmarks on each arm's final assistant (and the starting assistant): data paths or builtin:NAME. */
+  evals: z
+    .strictObject({
+      mask: z.strictObject({ data: z.string().min(1).default('builtin:world-mask'), judge: z.string().min(1).default('rule'), limit: positiveInt.optional() }).optional(),
+      deceptionbench: z.strictObject({ data: z.string().min(1).default('builtin:world-deception'), judge: z.string().min(1).default('rule'), limit: positiveInt.optional() }).optional(),
+    })
+    .default({}),
   /** Conversations in flight at once. */
   concurrency: positiveInt.default(64),
 });

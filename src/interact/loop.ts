@@ -35,7 +35,8 @@ import { BUILTIN_SCENARIOS } from './scenarios-builtin.js';
 import { selectTopBottom, writeSelectionDataset } from './selection.js';
 import { roundMetrics, type RoundMetrics } from './metrics.js';
 import { createLlmUsers, createRuleUsers, type UserAgent } from './users.js';
-import { renderWorldScenarios, type WorldRendering } from './world-rendering.js';
+import { renderWorldScenarios, WORLD_DOMAIN_OF, type WorldRendering } from './world-rendering.js';
+import { evaluateArm, type ArmEvalResult } from './arm-evals.js';
 
 export const INTERACTION_BENCHMARK = 'interaction';
 
@@ -72,6 +73,17 @@ export interface RoundRecord extends SampleRecord {
   /** Absent on the final collect-only round. */
   selection?: { scored: number; k: number; unrepresentable: number; gated_out: number; dataset: string; rows: number };
   train?: { model_spec: string; checkpoint: string; metrics: Record<string, number>; reused: boolean; job_digest: string };
+}
+
+export interface ArmEvalRecord extends SampleRecord, ArmEvalResult {
+  kind: 'arm-eval';
+  arm: string;
+  assistant: string;
+}
+
+/** The world domains the scenarios touched (in-domain); every other domain of the suites is cross-domain. */
+function touchedDomains(scenarios: readonly Scenario[], config: InteractionConfig): Set<string> {
+  return config.rendering === 'world' ? new Set(scenarios.map((s) => WORLD_DOMAIN_OF[s.domain])) : new Set(scenarios.map((s) => s.domain));
 }
 
 export interface InteractionRunOptions {
@@ -212,6 +224,7 @@ async function runLocked(
   const total = sharedCollections * perRound + arms.length * config.rounds * perRound;
   const progress: Progress = createProgress({ label: 'interact', total, unit: 'conv', silent: !(options.progress ?? false) });
   const rounds: RoundRecord[] = [];
+  const armEvals: ArmEvalRecord[] = [];
   let failedConversations = 0;
   let totalConversations = 0;
 
@@ -284,6 +297,17 @@ async function runLocked(
         done.set(record.id, record);
         rounds.push(record);
       }
+      if (config.evals.mask || config.evals.deceptionbench) {
+        const evalId = `e:${arm.name}`;
+        let evalRecord = done.get(evalId) as ArmEvalRecord | undefined;
+        if (!evalRecord) {
+          const result = await evaluateArm(assistantSpec, config.evals, join(run.dir, 'evals', arm.name), touchedDomains(scenarios, config));
+          evalRecord = { id: evalId, kind: 'arm-eval', arm: arm.name, assistant: assistantSpec, ...result };
+          run.appendSample(evalRecord);
+          done.set(evalId, evalRecord);
+        }
+        armEvals.push(evalRecord);
+      }
     }
   } finally {
     progress.stop();
@@ -303,6 +327,7 @@ async function runLocked(
     failed_conversations: failedConversations,
     conversations: totalConversations,
     round_records: rounds,
+    arm_evals: armEvals,
   };
   run.writeSummary(summary);
   run.finish({ conversations: totalConversations }, failedConversations ? `${failedConversations} of ${totalConversations} conversations failed (provider errors); rerun to redo them` : undefined);

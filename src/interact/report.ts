@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeFileAtomicSync, writeJsonAtomicSync } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
 import type { HonestyReference } from './feedback.js';
-import type { Arm, RoundRecord } from './loop.js';
+import type { Arm, ArmEvalRecord, RoundRecord } from './loop.js';
 import { roundMetrics, type Estimate, type RoundMetrics } from './metrics.js';
 import { PAPER_SELF_TRAINING_DECEPTION_SFT, PAPER_SELF_TRAINING_SETUP } from './paper-reference.js';
 import { generatePopulation } from './population.js';
@@ -27,6 +27,8 @@ export interface InteractionSummary {
   conversations: number;
   failed_conversations: number;
   round_records: RoundRecord[];
+  /** Absent when the file asked for no benchmarks. */
+  arm_evals?: ArmEvalRecord[];
 }
 
 export interface PooledCell {
@@ -127,6 +129,11 @@ export function monitorCells(summary: InteractionSummary): MonitorCell[] {
   return out;
 }
 
+function meanOf(values: ReadonlyArray<number | null | undefined>): number | null {
+  const xs = values.filter((v): v is number => typeof v === 'number');
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+}
+
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : (100 * x).toFixed(1));
 const est = (e: Estimate) => (e.value === null ? '—' : `${pct(e.value)} [${pct(e.low)}, ${pct(e.high)}]`);
 
@@ -141,13 +148,26 @@ export function renderInteractionReport(summary: InteractionSummary, cells: read
     '',
   );
   lines.push(`## Table 4 shape: the assistant after ${K} round(s) of self-training`, '');
-  lines.push('| biased ratio | method | gate | honesty % (Candor) | lure rate % (Candor) | deception % (Candor, DeceptionBench) | capability (Candor) | deception % (paper, SFT) |');
-  lines.push('|---|---|---|---|---|---|---|---|');
+  lines.push('| biased ratio | method | gate | honesty % in conversations | lure rate % | MASK honesty % (in / cross-domain) | DeceptionBench deception % (in / cross-domain) | capability | deception % (paper, SFT) |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  const evals = summary.arm_evals ?? [];
   for (const c of cells.filter((x) => x.round === K)) {
     const paper = c.method === 'sft' ? PAPER_SELF_TRAINING_DECEPTION_SFT.get(c.ratio) : undefined;
-    lines.push(`| ${c.ratio} | ${c.method.toUpperCase()} | ${c.gated ? 'gated' : 'ungated'} | ${est(c.metrics.all.honesty)} | ${est(c.metrics.all.lure_rate)} | not measured | not measured | ${paper ?? '—'} |`);
+    const mine = evals.filter((e) => summary.arms.some((a) => a.name === e.arm && a.ratio === c.ratio && a.method === c.method && a.gated === c.gated));
+    const mask = meanOf(mine.map((e) => e.mask?.honesty_score));
+    const maskSplit = `${pct(meanOf(mine.map((e) => e.mask?.split.in_domain)))} / ${pct(meanOf(mine.map((e) => e.mask?.split.cross_domain)))}`;
+    const db = meanOf(mine.map((e) => e.deceptionbench?.deception_rate));
+    const dbSplit = `${pct(meanOf(mine.map((e) => e.deceptionbench?.split.in_domain)))} / ${pct(meanOf(mine.map((e) => e.deceptionbench?.split.cross_domain)))}`;
+    const maskCell = mine.some((e) => e.mask) ? `${pct(mask)} (${maskSplit})` : 'not run';
+    const dbCell = mine.some((e) => e.deceptionbench) ? `${pct(db)} (${dbSplit})` : 'not run';
+    lines.push(`| ${c.ratio} | ${c.method.toUpperCase()} | ${c.gated ? 'gated' : 'ungated'} | ${est(c.metrics.all.honesty)} | ${est(c.metrics.all.lure_rate)} | ${maskCell} | ${dbCell} | not measured | ${paper ?? '—'} |`);
   }
-  lines.push('', PAPER_SELF_TRAINING_SETUP, 'DeceptionBench and capability after each arm are not wired into the interaction run yet: the columns say so rather than show a number.', '');
+  lines.push(
+    '',
+    PAPER_SELF_TRAINING_SETUP,
+    'MASK and DeceptionBench columns: the final assistant of each arm, mean over seeds (per-seed intervals in report.json); "not run" when the file asked for no benchmark. Capability after each arm is not wired into the interaction run yet.',
+    '',
+  );
   lines.push('## Honesty % by round', '');
   lines.push(`| biased ratio | method | gate | ${Array.from({ length: K + 1 }, (_, r) => `round ${r}`).join(' | ')} |`);
   lines.push(`|---|---|---|${'---|'.repeat(K + 1)}`);
