@@ -225,6 +225,7 @@ async function runLocked(
   const progress: Progress = createProgress({ label: 'interact', total, unit: 'conv', silent: !(options.progress ?? false) });
   const rounds: RoundRecord[] = [];
   const armEvals: ArmEvalRecord[] = [];
+  const countedCollections = new Set<string>();
   let failedConversations = 0;
   let totalConversations = 0;
 
@@ -240,12 +241,12 @@ async function runLocked(
         const plans = conversationPlans({ collection, arm: arm.name, round, seed: arm.seed, users: population, scenarios, perUser: config.population.conversations_per_user, ...(world ? { world } : {}) });
         const roundId = `r:${arm.name}:${round}`;
         const finished = done.get(roundId) as RoundRecord | undefined;
-        const already = plans.filter((p) => done.has(p.id)).length;
-        if (finished) {
-          progress.tick(plans.length, `${arm.name} round ${round} (done)`);
-        } else if (already) {
-          progress.tick(already);
-        }
+        // A shared round-0 collection counts once on the bar, however many arms read it.
+        const countedBefore = round === 0 && countedCollections.has(collection);
+        countedCollections.add(collection);
+        const already = countedBefore ? 0 : plans.filter((p) => done.has(p.id)).length;
+        if (finished && !countedBefore) progress.tick(plans.length, `${arm.name} round ${round} (done)`);
+        else if (already) progress.tick(already);
         const { trajectories, beliefs } = await collectRound({ plans, collection, round, arm, assistantSpec, config, scenarios, world, judge, users, run, done, progress, signal: options.signal, providerOptions, skipMissing: finished !== undefined });
         armTrajectories.push(...trajectories);
         armBeliefs.push(...beliefs);
