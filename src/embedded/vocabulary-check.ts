@@ -9,7 +9,7 @@ import { readTokenizer } from './checkpoint.js';
 import { splitPieces, SPECIAL_TOKENS, type WordTokenizer } from './tokenizer.js';
 
 /** The texts of a training sample the model reads or is trained on. */
-export type TrainingTextSample = { messages: { content: string }[] } | { prompt: string | { content: string }[]; completion: string };
+export type TrainingTextSample = { messages: { role?: string; content: string }[] } | { prompt: string | { role?: string; content: string }[]; completion: string };
 
 export interface SampleToCheck {
   /** How a person finds the sample: `line 12` of a file, or `dataset#index` of a mix. */
