@@ -35,8 +35,8 @@ test('candor train sft and kto (LoRA) write loadable checkpoints and print a JSO
   const r = candor('train', 'sft', '--model', `embedded:${base}`, '--data', sft, '--out', out, '--epochs', '2', '--batch-size', '2', '--seed', '3');
   assert.equal(r.status, 0, r.stderr);
   const report = JSON.parse(r.stdout);
-  assert.equal(report.steps, 2);
-  assert.equal(report.spec, `embedded:${out}`);
+  assert.equal(report.metrics.steps, 2);
+  assert.equal(report.modelSpec, `embedded:${out}`);
   const loaded = await loadCheckpoint(out);
   assert.equal(loaded.config.provenance.kind, 'sft');
   loaded.model.dispose();

@@ -99,9 +99,10 @@ async function trainEmbedded(trainer: EmbeddedTrainerApi, job: TrainJob, ctx: Tr
   const previous = await readPrevious(resultPath);
   if (previous && previous.jobDigest === jobDigest) return { ...previous, reused: true };
 
-  await mkdir(job.outputDir, { recursive: true });
   const started = Date.now();
+  // The trainer validates the data before it writes anything; the directory appears only with a checkpoint.
   const outcome = job.config.method === 'sft' ? await trainer.trainSftFromFiles(options) : await trainer.trainKtoFromFiles(options);
+  await mkdir(job.outputDir, { recursive: true });
   const metrics = { ...(outcome?.metrics ?? {}), wall_seconds: (Date.now() - started) / 1000 };
   const result: TrainResult = {
     backend: 'embedded',
