@@ -3,7 +3,7 @@
  * checkpoint (only its config.json, naming world seed 1; the fake trainer and model never load
  * weights) and an experiment file whose model, registry and out all point inside that directory.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,6 +24,8 @@ export function scratchExperiment(prefix: string, name: string, body: string): S
   writeFileSync(join(dir, 'base', 'config.json'), JSON.stringify({ worldSeed: 1 }));
   // The run's pre-flight wants weights where the base is named; the fakes never load them.
   writeFileSync(join(dir, 'base', 'model.safetensors'), '');
+  // The arms' vocabulary check reads the real base tokenizer, so the generated mixes are checked for real.
+  copyFileSync(join(import.meta.dirname, '..', 'models', 'bases', 'seed-1', 'tokenizer.json'), join(dir, 'base', 'tokenizer.json'));
   const yaml = join(dir, 'exp.yaml');
   const out = join(dir, 'run');
   const registry = join(dir, 'registry');
