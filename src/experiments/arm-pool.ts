@@ -25,7 +25,8 @@ export interface ArmPoolOptions {
   signal?: AbortSignal;
 }
 
-const WORKER_PATH = fileURLToPath(new URL('./arm-worker.ts', import.meta.url));
+// Beside this module: arm-worker.ts when run from the sources, arm-worker.js from the compiled dist/.
+const WORKER_PATH = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './arm-worker.ts' : './arm-worker.js', import.meta.url));
 
 export async function runArmPool(tasks: readonly ArmTask[], options: ArmPoolOptions): Promise<ArmOutcome[]> {
   const outcomes: ArmOutcome[] = [];
@@ -62,6 +63,7 @@ function runInWorker(task: ArmTask, status: (text: string) => void, signal?: Abo
   const log = createWriteStream(paths.log, { flags: 'a' });
   return new Promise((resolve) => {
     const child = fork(WORKER_PATH, [], {
+      // tsx also for the compiled worker: a run's test hooks are TypeScript modules.
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, CANDOR_ARM: task.arm.id },
