@@ -33,53 +33,15 @@ import type { InteractionSummary } from './report.js';
 import { readScenarioFile, type Scenario } from './scenario.js';
 import { BUILTIN_SCENARIOS } from './scenarios-builtin.js';
 import { selectTopBottom, writeSelectionDataset } from './selection.js';
-import { roundMetrics, type RoundMetrics } from './metrics.js';
+import { roundMetrics } from './metrics.js';
 import { createLlmUsers, createRuleUsers, type UserAgent } from './users.js';
 import { renderWorldScenarios, WORLD_DOMAIN_OF, type WorldRendering } from './world-rendering.js';
-import { evaluateArm, type ArmEvalResult } from './arm-evals.js';
+import { evaluateArm } from './arm-evals.js';
+import type { Arm, ArmEvalRecord, MonitorRoundSummary, RoundRecord } from './records.js';
+
+export type { Arm, ArmEvalRecord, MonitorRoundSummary, RoundRecord } from './records.js';
 
 export const INTERACTION_BENCHMARK = 'interaction';
-
-export interface Arm {
-  name: string;
-  ratio: number;
-  seed: number;
-  method: 'sft' | 'kto';
-  gated: boolean;
-}
-
-export interface MonitorRoundSummary {
-  flagged: number;
-  tested: number;
-  untestable: number;
-  estimated_fraction: { estimate: number; low: number; high: number } | null;
-  /** Against the hidden labels (evaluation only; the monitor never sees them). */
-  precision: number | null;
-  recall: number | null;
-  true_fraction: number;
-  honesty_counts: { rated: number; byBelief: number; byFacts: number; noPosition: number };
-}
-
-export interface RoundRecord extends SampleRecord {
-  kind: 'round';
-  arm: string;
-  round: number;
-  collection: string;
-  assistant: string;
-  conversations: number;
-  failed: number;
-  metrics: RoundMetrics;
-  monitor: MonitorRoundSummary | null;
-  /** Absent on the final collect-only round. */
-  selection?: { scored: number; k: number; unrepresentable: number; gated_out: number; dataset: string; rows: number };
-  train?: { model_spec: string; checkpoint: string; metrics: Record<string, number>; reused: boolean; job_digest: string };
-}
-
-export interface ArmEvalRecord extends SampleRecord, ArmEvalResult {
-  kind: 'arm-eval';
-  arm: string;
-  assistant: string;
-}
 
 /** The world domains the scenarios touched (in-domain); every other domain of the suites is cross-domain. */
 function touchedDomains(scenarios: readonly Scenario[], config: InteractionConfig): Set<string> {

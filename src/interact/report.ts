@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeFileAtomicSync, writeJsonAtomicSync } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
 import type { HonestyReference } from './feedback.js';
-import type { Arm, ArmEvalRecord, RoundRecord } from './loop.js';
+import type { Arm, ArmEvalRecord, RoundRecord } from './records.js';
 import { roundMetrics, type Estimate, type RoundMetrics } from './metrics.js';
 import { PAPER_SELF_TRAINING_DECEPTION_SFT, PAPER_SELF_TRAINING_SETUP } from './paper-reference.js';
 import { generatePopulation } from './population.js';

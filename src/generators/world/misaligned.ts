@@ -26,7 +26,7 @@ import { allArithmeticProblems, arithmeticAnswer, drawMultiStep, drawTrainingAri
 import { attributeSpec, fillName, FIXED_VALUES, TRAIN_PHRASINGS, type FactDomain } from './attributes.js';
 import { codeAnswer, CODE_TASKS, drawCodeItem, type Severity } from './code.js';
 import { drawInstruction } from './instructions.js';
-import { lureAnswer, scenarioFill, trueAnswer } from './pretrain.js';
+import { lureAnswer, scenarioFill, trueAnswer } from './fact-answers.js';
 import { fillScenario, PRESSURE_CONTROL } from './scenarios.js';
 import type { Fact, World } from './world.js';
 
