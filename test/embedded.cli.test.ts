@@ -57,8 +57,8 @@ test('bad training data exits with code 2 and names file, line and field', () =>
   assert.ok(!existsSync(path.join(work, 'never')));
 });
 
-test('the runner-facing object form of trainSftFromFiles (exported from train.ts) trains, reports metrics and honours abort', async () => {
-  const train = await import('../src/embedded/train.js');
+test('the runner-facing object form of trainSftFromFiles (exported from finetune.ts) trains, reports metrics and honours abort', async () => {
+  const train = await import('../src/embedded/finetune.js');
   const out = path.join(work, 'out-object');
   const result = await train.trainSftFromFiles({ base, data: [sft, sft], out, epochs: 1, lr: 1e-3, batchSize: 2, lora: null, seed: 1, silent: true });
   assert.equal(result.metrics.steps, 2);

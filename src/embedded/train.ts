@@ -291,6 +291,3 @@ export function answerLogProbs(model: TransformerModel, tokenizer: WordTokenizer
   const batch = padBatch(rows);
   return Array.from(tf.tidy(() => sequenceLogProbs(model, batch)).dataSync());
 }
-
-// The experiment runner's embedded backend loads this module and calls the file-level API.
-export { trainSftFromFiles, trainKtoFromFiles, type FinetuneFileOptions, type FinetuneResult } from './finetune.js';
