@@ -5,6 +5,8 @@
  * `<unk>`). The tokenizer is fitted exactly as `pretrain()` fits it (corpus seed 1 of world 1).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { WordTokenizer } from '../src/embedded/tokenizer.js';
 import {
@@ -30,6 +32,7 @@ const corpus = buildPretrainCorpus(world, { seed: 1 });
 const tokenizer = WordTokenizer.fit(corpus.train.flatMap((s) => s.messages.map((m) => m.content)));
 const vocab = new Set(tokenizer.vocab);
 const SEEDS = [1, 2, 3];
+const BASES = join(import.meta.dirname, '..', 'models', 'bases');
 const FACT_DOMAINS = [...new Set(world.facts.map((f) => f.domain))] as FactDomain[];
 
 /** `where: piece` for every unknown piece of every text, at most a few per set so a failure stays readable. */
@@ -46,6 +49,13 @@ describe('every generator is representable by the base tokenizer', () => {
     for (const d of '0123456789') assert.ok(vocab.has(d), d);
     assert.deepEqual(tokenizer.vocab.filter((w) => /^\d\d+$/.test(w)), []);
     assert.deepEqual(unknownIn('pretrain corpus', contents(corpus.train)), []);
+  });
+
+  it('is the tokenizer of every committed base (models/bases/seed-N): a changed corpus needs new bases', () => {
+    for (const seed of [1, 2, 3]) {
+      const file = join(BASES, `seed-${seed}`, 'tokenizer.json');
+      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), tokenizer.toJSON(), file);
+    }
   });
 
   it('misaligned sets: every domain × variant', () => {
