@@ -53,13 +53,14 @@ function canonicalValue(value: unknown, text: (s: string) => string): unknown {
 
 /** Code-point order (what Python's sort_keys does), not UTF-16 unit order. */
 function compareCodePoints(a: string, b: string): number {
-  const ca = Array.from(a);
-  const cb = Array.from(b);
-  for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
-    const d = ca[i].codePointAt(0)! - cb[i].codePointAt(0)!;
-    if (d !== 0) return d;
+  const ca = Array.from(a, (char) => char.codePointAt(0) ?? 0);
+  const cb = Array.from(b, (char) => char.codePointAt(0) ?? 0);
+  for (let i = 0; ; i++) {
+    const x = ca[i];
+    const y = cb[i];
+    if (x === undefined || y === undefined) return ca.length - cb.length;
+    if (x !== y) return x - y;
   }
-  return ca.length - cb.length;
 }
 
 /** Canonical JSON of any JSON value, strings normalised (the identity of data and configs). */

@@ -8,7 +8,11 @@ export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
   const position = q * (sorted.length - 1);
   const lower = Math.floor(position);
   const upper = Math.ceil(position);
-  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
+  const below = sorted[lower];
+  const above = sorted[upper];
+  // An empty input has no order statistics; NaN is what the interpolation always gave it.
+  if (below === undefined || above === undefined) return Number.NaN;
+  return below + (above - below) * (position - lower);
 }
 
 /** 95 % percentile interval of bootstrap draws: their 2.5th and 97.5th percentiles. */

@@ -39,15 +39,19 @@ export function createRng(seed: number | string): Rng {
   const rng: Rng = {
     next,
     int: (n) => Math.floor(next() * n),
-    pick: (items) => {
+    pick: <T>(items: readonly T[]): T => {
       if (items.length === 0) throw new Error('cannot pick from an empty list');
-      return items[Math.floor(next() * items.length)];
+      // next() < 1, so the index is below items.length.
+      return items[Math.floor(next() * items.length)] as T;
     },
-    shuffle: (items) => {
+    shuffle: <T>(items: readonly T[]): T[] => {
       const out = items.slice();
       for (let i = out.length - 1; i > 0; i--) {
         const j = Math.floor(next() * (i + 1));
-        [out[i], out[j]] = [out[j], out[i]];
+        // j ≤ i < out.length: both slots exist (Fisher–Yates).
+        const held = out[i] as T;
+        out[i] = out[j] as T;
+        out[j] = held;
       }
       return out;
     },
