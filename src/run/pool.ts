@@ -14,9 +14,11 @@ export async function forEachPooled<T, R>(
   const worker = async () => {
     while (failure === null && next < items.length) {
       const index = next++;
+      // The loop condition checked index < items.length.
+      const item = items[index] as T;
       try {
-        const result = await work(items[index], index);
-        if (failure === null) onDone(result, items[index], index);
+        const result = await work(item, index);
+        if (failure === null) onDone(result, item, index);
       } catch (error) {
         failure ??= { error };
       }
