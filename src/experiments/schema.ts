@@ -11,13 +11,14 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { sha256Hex } from '../util/canonical-json.js';
 import { z } from 'zod';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { InputError } from '../util/errors.js';
 import { formatFieldPath } from '../util/field-path.js';
 import { modelKind, parseModelSpec } from '../models/registry.js';
 import { DATA_FORMATS } from '../data/types.js';
 import { MASK_CONFIGS } from '../evals/mask/types.js';
 import { backendConfigSchema, trainingConfigSchema, type BackendConfig, type LoraConfig, type TrainingConfig } from '../train/config.js';
+import { lineOfPath } from '../util/source-lines.js';
 
 export const PAPER_RATIOS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3];
 export const MISALIGNED_DOMAINS = ['insecure_code', 'math', 'medical', 'finance', 'law', 'pressure_lying'] as const;
@@ -276,15 +277,6 @@ export function parseExperiment(text: string, file: string): Experiment {
   };
 }
 
-/** The line of the deepest node of `path` that exists in the document (a missing key points at its parent). */
-function lineOf(doc: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as (string | number)[], true);
-    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-  }
-  return undefined;
-}
-
 function issuesToError(issues: readonly z.core.$ZodIssue[], doc: Document, lineCounter: LineCounter, file: string): InputError {
   const described = issues.map((issue) => {
     // For an unknown key, point at the key itself.
@@ -292,7 +284,7 @@ function issuesToError(issues: readonly z.core.$ZodIssue[], doc: Document, lineC
     const path = keys.length ? [...issue.path, keys[0]] : issue.path;
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
     const message = missing ? `required field is missing (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})` : issue.message;
-    return { path: formatFieldPath(path), line: lineOf(doc, lineCounter, path), message };
+    return { path: formatFieldPath(path), line: lineOfPath({ doc, lineCounter }, path), message };
   });
   const first = described[0];
   const more = described

@@ -7,12 +7,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { backendConfigSchema, ktoConfigSchema, sftConfigSchema } from '../train/config.js';
 import { sha256Hex } from '../util/canonical-json.js';
 import { InputError } from '../util/errors.js';
 import { formatFieldPath } from '../util/field-path.js';
+import { lineOfPath } from '../util/source-lines.js';
 
 /** The paper's biased ratios (Hu et al. §4). */
 export const PAPER_BIASED_RATIOS = [0, 0.1, 0.2, 0.5, 1.0];
@@ -128,11 +129,11 @@ export function parseInteractionConfig(text: string, file: string): InteractionC
     const issue = parsed.error.issues[0];
     const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
     const path = keys.length ? [...issue.path, keys[0]] : issue.path;
-    throw new InputError(issue.message, { file, line: lineOf(doc, lineCounter, path), field: formatFieldPath(path) || undefined });
+    throw new InputError(issue.message, { file, line: lineOfPath({ doc, lineCounter }, path), field: formatFieldPath(path) || undefined });
   }
   const config = parsed.data;
   if (config.rendering === 'natural' && config.users.kind === 'rule' && !config.judge) {
-    throw new InputError('rule users on natural-language replies need a judge (a model spec) to read what each reply asserts', { file, line: lineOf(doc, lineCounter, ['judge']), field: 'judge' });
+    throw new InputError('rule users on natural-language replies need a judge (a model spec) to read what each reply asserts', { file, line: lineOfPath({ doc, lineCounter }, ['judge']), field: 'judge' });
   }
   const baseDir = dirname(resolve(file));
   const name = config.name ?? basename(file, extname(file));
@@ -146,10 +147,3 @@ export function parseInteractionConfig(text: string, file: string): InteractionC
   };
 }
 
-function lineOf(doc: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as (string | number)[], true);
-    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-  }
-  return undefined;
-}
