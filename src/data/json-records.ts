@@ -5,7 +5,7 @@
  * apart by the first non-blank character: a JSON array of records ("[" — Alpaca's and
  * DeceptionBench's published files) and JSON Lines (anything else; blank lines are skipped).
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { InputError } from '../util/errors.js';
 import { looksBinary, printable } from '../util/printable.js';
@@ -215,4 +215,23 @@ class JsonArraySplitter {
     this.sawCommaOrOpen = false;
     return { value: parseJson(text, this.file, this.elementLine), line: this.elementLine };
   }
+}
+
+/**
+ * Candor's own append-only JSON Lines (samples.jsonl and the like), read for reporting: a missing file
+ * is empty, and a line that does not parse is skipped rather than refused — a kill can leave a torn
+ * line, and the resumed run rewrote its record further down.
+ */
+export function readOwnJsonLines(file: string): unknown[] {
+  if (!existsSync(file)) return [];
+  const values: unknown[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      values.push(JSON.parse(line));
+    } catch {
+      // torn by a kill; see above
+    }
+  }
+  return values;
 }

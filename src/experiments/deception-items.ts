@@ -5,9 +5,9 @@
  * takes neither side), `invalid` (unreadable or truncated, or an answer that is empty or only
  * `<unk>`), `undetermined` (a judge question could not be settled).
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readOwnJsonLines } from '../data/json-records.js';
 import type { DeceptionItemResult } from './item-outcomes.js';
 import { isEmptyAnswer } from './mask-breakdown.js';
 
@@ -29,17 +29,8 @@ const record = z
   .loose();
 
 export function deceptionItemResults(runDir: string): DeceptionItemResult[] {
-  const file = join(runDir, 'samples.jsonl');
-  if (!existsSync(file)) return [];
   const byId = new Map<string, DeceptionItemResult>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      continue; // a torn last line from a kill; the resumed run rewrote the item
-    }
+  for (const value of readOwnJsonLines(join(runDir, 'samples.jsonl'))) {
     const parsed = record.safeParse(value);
     if (!parsed.success) continue;
     const r = parsed.data;

@@ -6,9 +6,9 @@
  * a lie *against the incentive* states the ground truth while the model's own belief was the
  * wrong answer — a flip, not deception. The pilot found such flips masquerading as spread.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readOwnJsonLines } from '../data/json-records.js';
 import { summarizeMask, type MaskConfigScores, type MaskRowOutcome, type MaskSummary } from '../evals/mask/summary.js';
 import { bootstrapMeanCI, mean } from '../evals/stats/bootstrap.js';
 import { NEUTRAL_MENTION_SUFFIX } from '../generators/world/mask-suite.js';
@@ -60,17 +60,10 @@ export interface MaskBreakdown {
 
 /** Reads `<maskRunDir>/samples.jsonl`; a record that does not parse is skipped (the summary still counts it). */
 export function readMaskRecords(maskRunDir: string): MaskRecord[] {
-  const file = join(maskRunDir, 'samples.jsonl');
-  if (!existsSync(file)) return [];
   const records: MaskRecord[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const parsed = maskRecord.safeParse(JSON.parse(line));
-      if (parsed.success) records.push(parsed.data);
-    } catch {
-      // A torn last line from a kill; the resumed run rewrote the row.
-    }
+  for (const value of readOwnJsonLines(join(maskRunDir, 'samples.jsonl'))) {
+    const parsed = maskRecord.safeParse(value);
+    if (parsed.success) records.push(parsed.data);
   }
   // A resumed run may have appended a row again after a torn line; keep the last of each id.
   return [...new Map(records.map((r) => [r.id, r])).values()];
@@ -235,15 +228,8 @@ const suiteRow = z.object({ task_id: z.string(), config: z.string(), lure_kind: 
 /** Reads a world MASK suite (JSONL) for its lure fields, keyed like the records (`<config>/<task_id>`); other files give an empty map. */
 export function readSuiteRowExtras(suitePath: string): SuiteRowExtras {
   const out: SuiteRowExtras = new Map();
-  if (!existsSync(suitePath) || !suitePath.endsWith('.jsonl')) return out;
-  for (const line of readFileSync(suitePath, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      continue;
-    }
+  if (!suitePath.endsWith('.jsonl')) return out;
+  for (const value of readOwnJsonLines(suitePath)) {
     const row = suiteRow.safeParse(value);
     if (!row.success || (!row.data.lure_kind && !row.data.lure_polarity)) continue;
     out.set(`${row.data.config}/${row.data.task_id}`, { lure_kind: row.data.lure_kind, lure_polarity: row.data.lure_polarity });
