@@ -12,7 +12,7 @@
  *                                           messages, TRL's conversational form) becomes its text.
  */
 import { z } from 'zod';
-import type { ChatMessage } from '../models/types.js';
+import type { ChatMessage } from '../formats/chat.js';
 import type { DataFormat, Sample } from './types.js';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });

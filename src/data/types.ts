@@ -2,7 +2,7 @@
  * The two sample shapes every dataset is normalised into, whatever format it arrived in.
  * SFT data becomes a chat conversation; preference data for KTO keeps TRL's unpaired shape.
  */
-import type { ChatMessage } from '../models/types.js';
+import type { ChatMessage } from '../formats/chat.js';
 
 export interface ChatSample {
   messages: ChatMessage[];

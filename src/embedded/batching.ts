@@ -3,7 +3,7 @@
  * similar length (sorted within shuffled windows) so padding and attention cost stay small, while
  * the order of windows and batches still follows the seed.
  */
-import type { ChatMessage } from '../models/types.js';
+import type { ChatMessage } from '../formats/chat.js';
 import type { Rng } from '../util/random.js';
 import { encodeChat } from './chat-template.js';
 import type { WordTokenizer } from './tokenizer.js';

@@ -2,7 +2,7 @@
  * The embedded model's chat template: each message is `<|role|> content <|end|>`; a generation
  * prompt ends with `<|assistant|>` and the model ends its answer with `<|end|>`.
  */
-import type { ChatMessage } from '../models/types.js';
+import type { ChatMessage } from '../formats/chat.js';
 import { SPECIAL_TOKENS, type WordTokenizer } from './tokenizer.js';
 
 const ROLE_TOKEN = { system: SPECIAL_TOKENS.system, user: SPECIAL_TOKENS.user, assistant: SPECIAL_TOKENS.assistant } as const;

@@ -5,7 +5,7 @@
  * prompts are batched), stop sequences, max tokens.
  */
 import { tf } from './backend.js';
-import type { ChatMessage, SamplingParams } from '../models/types.js';
+import type { ChatMessage, SamplingParams } from '../formats/chat.js';
 import { createRng, hashString, type Rng } from '../util/random.js';
 import { encodeChat } from './chat-template.js';
 import type { KvCache, TransformerModel } from './model.js';

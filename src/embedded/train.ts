@@ -4,7 +4,7 @@
  * data order, so the same inputs and seed give bit-identical weights.
  */
 import { initBackend, tf } from './backend.js';
-import type { ChatMessage } from '../models/types.js';
+import type { ChatMessage } from '../formats/chat.js';
 import { createRng } from '../util/random.js';
 import { createProgress, type Progress } from '../util/progress.js';
 import type { LoraConfig } from './config.js';

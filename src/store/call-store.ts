@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { ChatProvider, ChatRequest, ChatResult, ProviderStats } from '../models/types.js';
+import type { ChatProvider, ChatRequest, ChatResult, ProviderStats } from '../formats/chat.js';
 import { exactCanonicalJson, sha256Hex } from '../util/canonical-json.js';
 import { openSqlite, type SqliteDatabase } from './sqlite.js';
 
