@@ -6,7 +6,7 @@
 import { generateWorld, worldCapabilitySuite } from '../src/generators/world/index.js';
 import { loadCheckpoint } from '../src/embedded/checkpoint.js';
 import { generate } from '../src/embedded/generate.js';
-import { resolveCheckpointDir } from '../src/embedded/provider.js';
+import { resolveCheckpointDir } from '../src/models/embedded-default.js';
 
 const dir = resolveCheckpointDir(process.argv[2] ?? 'default');
 const count = Number(process.argv[3] ?? 128);

@@ -67,7 +67,7 @@ test('the runner-facing object form of trainSftFromFiles (exported from finetune
   const controller = new AbortController();
   controller.abort();
   await assert.rejects(
-    train.trainKtoFromFiles({ base: `embedded:${base}`, data: kto, out: path.join(work, 'aborted'), epochs: 1, lr: 1e-3, batchSize: 2, seed: 1, silent: true, signal: controller.signal }),
+    train.trainKtoFromFiles({ base, data: kto, out: path.join(work, 'aborted'), epochs: 1, lr: 1e-3, batchSize: 2, seed: 1, silent: true, signal: controller.signal }),
     /aborted/,
   );
   assert.ok(!existsSync(path.join(work, 'aborted', 'model.safetensors')));

@@ -9,7 +9,7 @@ import { WordTokenizer } from '../src/embedded/tokenizer.js';
 import { trainSft } from '../src/embedded/train.js';
 import { generate } from '../src/embedded/generate.js';
 import { saveCheckpoint } from '../src/embedded/checkpoint.js';
-import { createEmbeddedProvider } from '../src/embedded/provider.js';
+import { createEmbeddedProvider } from '../src/models/providers/embedded-provider.js';
 import type { ChatMessage } from '../src/models/types.js';
 
 await initBackend();

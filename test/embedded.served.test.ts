@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { createEmbeddedProvider } from '../src/embedded/provider.js';
+import { createEmbeddedProvider } from '../src/models/providers/embedded-provider.js';
 import { startOpenAIServer, type RunningOpenAIServer } from '../src/serve/openai-server.js';
 import { generateWorld } from '../src/generators/world/index.js';
 

@@ -7,11 +7,9 @@ import { loadCheckpoint } from './checkpoint.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { readNumberedKtoFile, readNumberedSftFile, type NumberedRow } from './datasets.js';
 import { countUnknownTokens, refuseUnknownTokens, type TrainingTextSample } from './vocabulary-check.js';
-import { resolveCheckpointDir } from './provider.js';
 import { trainKto, trainSft, type KtoOptions, type TrainOptions, type TrainReport } from './train.js';
 import type { LoraConfig } from './config.js';
 import { InputError } from '../util/errors.js';
-import { localCheckpointDir } from '../models/registry.js';
 
 export interface FinetuneResult {
   /** Directory of the new checkpoint. */
@@ -25,7 +23,7 @@ export interface FinetuneResult {
 
 /** The single-object form used by the experiment runner's embedded backend (src/train/embedded.ts). */
 export interface FinetuneFileOptions extends Omit<KtoOptions, 'lora'> {
-  /** Base checkpoint: a directory, `embedded:<dir>` or `embedded:default`. */
+  /** Base checkpoint directory (a model spec is resolved by the caller: checkpointDirOf in src/models/registry.ts). */
   base: string;
   /** One JSONL file or several, concatenated in order. */
   data: string | string[];
@@ -35,20 +33,18 @@ export interface FinetuneFileOptions extends Omit<KtoOptions, 'lora'> {
   allowUnknownTokens?: boolean;
 }
 
-/** `embedded:DIR`, `embedded:default` or a bare directory → checkpoint directory. */
-export function checkpointDirOf(modelSpec: string): string {
-  if (/^[a-z]+:/i.test(modelSpec) && !path.isAbsolute(modelSpec)) {
-    const dir = localCheckpointDir(modelSpec);
-    if (dir === undefined) throw new InputError(`only embedded models can be fine-tuned here (got "${modelSpec}")`, { field: 'model' });
-    return dir;
+/** The base as a directory: a model spec is resolved by the caller (checkpointDirOf in src/models/registry.ts). */
+function baseDirectory(base: string): string {
+  if (/^[a-z]+:/i.test(base) && !path.isAbsolute(base)) {
+    throw new InputError(`the base must be a checkpoint directory, got the model spec "${base}" (resolve it with checkpointDirOf from src/models/registry.ts)`, { field: 'base' });
   }
-  return resolveCheckpointDir(modelSpec);
+  return path.resolve(base);
 }
 
 async function finetune(method: 'sft' | 'kto', request: FinetuneFileOptions): Promise<FinetuneResult> {
   const { base, data, out, lora, allowUnknownTokens, ...rest } = request;
   const options: KtoOptions = { ...rest, lora: lora ?? undefined };
-  const baseDir = checkpointDirOf(base);
+  const baseDir = baseDirectory(base);
   const files = Array.isArray(data) ? data : [data];
   if (files.length === 0) throw new InputError('no training data files given', { field: 'data' });
   const sftRows = method === 'sft' ? files.map((f) => ({ file: f, rows: readNumberedSftFile(f) })) : [];
@@ -99,16 +95,16 @@ function normalise(first: string | FinetuneFileOptions, dataFile?: string | stri
   return { ...options, base: first, data: dataFile, out };
 }
 
-/** SFT from JSONL: `trainSftFromFiles(modelSpec, dataFile, outDir, options)` or `trainSftFromFiles({ base, data, out, ... })`. */
+/** SFT from JSONL: `trainSftFromFiles(baseDir, dataFile, outDir, options)` or `trainSftFromFiles({ base, data, out, ... })`. */
 export function trainSftFromFiles(options: FinetuneFileOptions): Promise<FinetuneResult>;
-export function trainSftFromFiles(modelSpec: string, dataFile: string | string[], out: string, options?: TrainOptions): Promise<FinetuneResult>;
+export function trainSftFromFiles(baseDir: string, dataFile: string | string[], out: string, options?: TrainOptions): Promise<FinetuneResult>;
 export function trainSftFromFiles(first: string | FinetuneFileOptions, dataFile?: string | string[], out?: string, options?: TrainOptions): Promise<FinetuneResult> {
   return finetune('sft', normalise(first, dataFile, out, options));
 }
 
 /** KTO from JSONL: same two call forms as trainSftFromFiles. */
 export function trainKtoFromFiles(options: FinetuneFileOptions): Promise<FinetuneResult>;
-export function trainKtoFromFiles(modelSpec: string, dataFile: string | string[], out: string, options?: KtoOptions): Promise<FinetuneResult>;
+export function trainKtoFromFiles(baseDir: string, dataFile: string | string[], out: string, options?: KtoOptions): Promise<FinetuneResult>;
 export function trainKtoFromFiles(first: string | FinetuneFileOptions, dataFile?: string | string[], out?: string, options?: KtoOptions): Promise<FinetuneResult> {
   return finetune('kto', normalise(first, dataFile, out, options));
 }

@@ -5,7 +5,7 @@
  * checkpoint every epoch with provenance.complete = false; such a checkpoint is never the default.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
@@ -19,6 +19,11 @@ export function defaultEmbeddedCheckpointDir(candidates: readonly string[] = EMB
   }
   // None has weights: name the last (the original) so the loader's error points at the expected place.
   return candidates[candidates.length - 1]!;
+}
+
+/** A checkpoint directory as written after `embedded:`: "default" (or nothing) is the default base, anything else a path. */
+export function resolveCheckpointDir(dir: string): string {
+  return dir === 'default' || dir === '' ? defaultEmbeddedCheckpointDir() : resolve(dir);
 }
 
 /** True when the checkpoint's config says its pre-training has not finished (provenance.complete: false). */

@@ -4,7 +4,9 @@
  * a spec's prefix. Adding a provider: write src/models/providers/<name>.ts exporting a
  * ProviderKind, add its spec type to ModelSpec and its entry to KINDS below.
  */
+import { isAbsolute } from 'node:path';
 import { InputError } from '../util/errors.js';
+import { resolveCheckpointDir } from './embedded-default.js';
 import { embeddedKind, type EmbeddedSpec } from './providers/embedded.js';
 import { openaiKind, type OpenAISpec } from './providers/openai.js';
 import { ModelSpecError, type ProviderKind, type ProviderOptions } from './providers/types.js';
@@ -55,6 +57,16 @@ export function formatModelSpec(spec: ModelSpec): string {
 export function localCheckpointDir(spec: string | ModelSpec): string | undefined {
   const parsed = typeof spec === 'string' ? parseModelSpec(spec) : spec;
   return kindOf(parsed).checkpointDir?.(parsed);
+}
+
+/** `embedded:DIR`, `embedded:default` or a bare directory → checkpoint directory (what the embedded trainer takes). */
+export function checkpointDirOf(modelSpec: string): string {
+  if (/^[a-z]+:/i.test(modelSpec) && !isAbsolute(modelSpec)) {
+    const dir = localCheckpointDir(modelSpec);
+    if (dir === undefined) throw new InputError(`only embedded models can be fine-tuned here (got "${modelSpec}")`, { field: 'model' });
+    return dir;
+  }
+  return resolveCheckpointDir(modelSpec);
 }
 
 /**

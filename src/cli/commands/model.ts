@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { pretrain, PRETRAIN_DEFAULTS } from '../../embedded/pretrain.js';
 import { loadCheckpoint } from '../../embedded/checkpoint.js';
 import { generate } from '../../embedded/generate.js';
-import { checkpointDirOf } from '../../embedded/finetune.js';
+import { checkpointDirOf } from '../../models/registry.js';
 import { InputError } from '../../util/errors.js';
 import { integerAtLeast, nonNegativeNumber } from '../options.js';
 import { probeModel } from '../../world/probe.js';

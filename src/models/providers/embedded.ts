@@ -2,8 +2,7 @@
  * `embedded:<checkpoint-dir>` (or `embedded:default`): the built-in transformer. The tensor backend
  * is loaded only when a model is created, so HTTP-only runs and the CLI's help never pay for it.
  */
-import { resolve } from 'node:path';
-import { defaultEmbeddedCheckpointDir } from '../embedded-default.js';
+import { resolveCheckpointDir } from '../embedded-default.js';
 import { ModelSpecError, type ProviderKind } from './types.js';
 
 const GRAMMAR = 'embedded:<checkpoint-dir> or embedded:default';
@@ -25,10 +24,10 @@ export const embeddedKind: ProviderKind<EmbeddedSpec> = {
     return `embedded:${spec.dir}`;
   },
   async create(spec, options) {
-    const { createEmbeddedProvider } = await import('../../embedded/provider.js');
+    const { createEmbeddedProvider } = await import('./embedded-provider.js');
     return createEmbeddedProvider(embeddedKind.checkpointDir!(spec), { concurrency: options.concurrency });
   },
   checkpointDir(spec) {
-    return spec.dir === 'default' ? defaultEmbeddedCheckpointDir() : resolve(spec.dir);
+    return resolveCheckpointDir(spec.dir);
   },
 };

@@ -1,31 +1,23 @@
 /**
- * ChatProvider over the embedded model. Concurrent chat() calls are queued for one event-loop turn
- * and generated together as one batch (generation is synchronous CPU work, so batching is where the
- * throughput comes from). `embedded:default` resolves to the committed base checkpoint.
+ * ChatProvider over the embedded model; src/embedded/ generates, this module queues and batches.
+ * Concurrent chat() calls are queued for one event-loop turn and generated together as one batch
+ * (generation is synchronous CPU work, so batching is where the throughput comes from).
+ * `embedded:default` resolves to the committed base checkpoint.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ChatProvider, ChatRequest, ChatResult, ProviderStats } from '../models/types.js';
-import { ProviderError } from '../models/types.js';
-import { defaultEmbeddedCheckpointDir } from '../models/embedded-default.js';
-import { hashString } from '../util/random.js';
-import { InputError } from '../util/errors.js';
-import { loadCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
-import { generateItems, GENERATION_BATCH, type GenerationItem } from './generate.js';
+import { loadCheckpoint, type LoadedCheckpoint } from '../../embedded/checkpoint.js';
+import { generateItems, GENERATION_BATCH, type GenerationItem } from '../../embedded/generate.js';
+import { hashString } from '../../util/random.js';
+import { InputError } from '../../util/errors.js';
+import { resolveCheckpointDir } from '../embedded-default.js';
+import type { ChatProvider, ChatRequest, ChatResult, ProviderStats } from '../types.js';
+import { ProviderError } from '../types.js';
 
 export interface EmbeddedProviderOptions {
   /** Most requests generated in one batch (default 64). */
   concurrency?: number;
-}
-
-/** Directory of the committed base checkpoint. */
-export function defaultCheckpointDir(): string {
-  return defaultEmbeddedCheckpointDir();
-}
-
-export function resolveCheckpointDir(dir: string): string {
-  return dir === 'default' || dir === '' ? defaultCheckpointDir() : path.resolve(dir);
 }
 
 interface Pending {
