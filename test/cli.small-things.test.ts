@@ -64,6 +64,7 @@ test('a binary data file is named as such and its bytes never reach the terminal
     const result = await candor(['eval', 'mask', '--data', file, '--model', 'openai:m@http://127.0.0.1:9/v1', '--judge', 'rule', '--out', join(dir, 'out')]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /not a text file/);
+    // eslint-disable-next-line no-control-regex -- the pattern looks for control bytes on purpose
     assert.doesNotMatch(result.stderr, /[\u0000-\u0008\u000b-\u001f\u007f]/, 'no control bytes echoed');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pretrain } from '../src/embedded/pretrain.js';
+import { pretrain } from '../src/world/pretrain-model.js';
 import { readCheckpointConfig } from '../src/embedded/checkpoint.js';
 
 test('pre-training from the world corpus is reproducible from its seed (bit-identical weights)', async () => {
@@ -11,8 +11,9 @@ test('pre-training from the world corpus is reproducible from its seed (bit-iden
   const small = { dModel: 32, nLayers: 1, nHeads: 2, dFF: 64 };
   const run = (dir: string, seed: number) => pretrain({ out: path.join(work, dir), seed, epochs: 1, maxSteps: 3, model: small, silent: true });
   const a = await run('a', 7);
-  const b = await run('b', 7);
-  const c = await run('c', 8);
+  // b repeats a's seed, c changes it; only their weight files are compared below.
+  await run('b', 7);
+  await run('c', 8);
   assert.equal(a.report.steps, 3);
   assert.ok(a.config.maxLen >= 100, 'context covers the longest corpus sample');
   const bytes = (dir: string) => readFileSync(path.join(work, dir, 'model.safetensors'));

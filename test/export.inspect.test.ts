@@ -19,6 +19,18 @@ import { completion, startScriptedServer } from './models.scripted-server.helper
 
 type Schema = Record<string, unknown>;
 
+/** The parts of an Inspect log this test reads; the schema validator checks the whole of it. */
+interface InspectLogView {
+  status: string;
+  eval: { dataset: { samples: number } };
+  results: { scores: unknown[] };
+  samples: Array<{
+    messages: Array<{ role: string; content: string | unknown[] }>;
+    scores?: Record<string, unknown>;
+    metadata: { undetermined?: unknown };
+  }>;
+}
+
 /** Every object schema that lists properties and says nothing of others forbids others. */
 function strict(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(strict);
@@ -58,22 +70,27 @@ test('Inspect logs of MASK and DeceptionBench runs validate against Inspect\'s l
     for (const name of ['mask', 'deception']) {
       const result = exportRun(join(dir, name), { format: 'inspect', out: join(dir, `inspect-${name}`), version: '0.0.0-test' });
       assert.equal(result.files.length, 1);
-      const log = JSON.parse(readFileSync(result.files[0]!, 'utf8')) as Record<string, any>;
+      const log = JSON.parse(readFileSync(result.files[0]!, 'utf8')) as InspectLogView;
       const ok = validate(log);
       assert.ok(ok, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
       const samples = readFileSync(join(dir, name, 'samples.jsonl'), 'utf8').trim().split('\n');
       assert.equal(log.samples.length, samples.length);
       assert.equal(log.eval.dataset.samples, samples.length);
       const first = log.samples[0];
-      assert.equal(first.messages.at(-1).role, 'assistant');
-      assert.ok(first.messages.at(-1).content.length > 0);
+      assert.ok(first, 'the log has samples');
+      const reply = first.messages.at(-1);
+      assert.ok(reply, 'the first sample has messages');
+      assert.equal(reply.role, 'assistant');
+      assert.ok(reply.content.length > 0);
       assert.ok(Object.keys(first.scores ?? {}).length > 0 || first.metadata.undetermined, 'each sample has scores or says why not');
       assert.ok(log.results.scores.length > 0, 'the run summary becomes Inspect results');
       assert.equal(log.status, 'success');
     }
     // A field the schema does not know fails validation: the strictness is real.
-    const log = JSON.parse(readFileSync(join(dir, 'inspect-mask', readdirSync(join(dir, 'inspect-mask'))[0]!), 'utf8')) as Record<string, any>;
-    log.samples[0].scorez = {};
+    const log = JSON.parse(readFileSync(join(dir, 'inspect-mask', readdirSync(join(dir, 'inspect-mask'))[0]!), 'utf8')) as InspectLogView;
+    const sample = log.samples[0];
+    assert.ok(sample, 'the log has samples');
+    Object.assign(sample, { scorez: {} });
     assert.equal(validate(log), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -3,13 +3,30 @@
  * HTTP provider (retries, timeouts, malformed bodies, load balancing). Not a model.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { z } from 'zod';
 import { chatCompletionBody } from '../src/serve/completion-body.js';
 import { listenOnLoopback } from './loopback-server.helper.js';
+
+/**
+ * The OpenAI chat request fields the tests read. Every request to this server comes from the chat
+ * provider; a body of another shape is answered 400 so that a test fails on it instead of reading
+ * fields that are not there. Other fields are kept as sent.
+ */
+const ChatRequestBody = z.looseObject({
+  model: z.string(),
+  messages: z.array(z.looseObject({ role: z.string(), content: z.string() })),
+  temperature: z.number().optional(),
+  top_p: z.number().optional(),
+  max_tokens: z.number().optional(),
+  stop: z.array(z.string()).optional(),
+  seed: z.number().optional(),
+});
+export type ChatRequestBody = z.infer<typeof ChatRequestBody>;
 
 export interface ScriptedRequest {
   index: number;
   headers: IncomingMessage['headers'];
-  body: any;
+  body: ChatRequestBody;
   url: string;
 }
 
@@ -41,7 +58,16 @@ export async function startScriptedServer(script: (request: ScriptedRequest) => 
       inFlight++;
       state.maxInFlight = Math.max(state.maxInFlight, inFlight);
       const text = Buffer.concat(chunks).toString('utf8');
-      const request: ScriptedRequest = { index: requests.length, headers: req.headers, body: text ? JSON.parse(text) : undefined, url: req.url ?? '' };
+      let body: ChatRequestBody;
+      try {
+        body = ChatRequestBody.parse(JSON.parse(text));
+      } catch (error) {
+        inFlight--;
+        res.writeHead(400, { 'content-type': 'text/plain' });
+        res.end(`scripted server: not a chat completion request: ${String(error)}`);
+        return;
+      }
+      const request: ScriptedRequest = { index: requests.length, headers: req.headers, body, url: req.url ?? '' };
       requests.push(request);
       const reply = script(request);
       const finish = () => {

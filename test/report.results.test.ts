@@ -25,6 +25,24 @@ function expectInputError(text: string, expected: { line?: number; field: string
   assert.fail('malformed results were accepted');
 }
 
+/**
+ * Sets the field at a dotted path (`arms.2.ratio`) of a results tree, to break it on purpose the way a
+ * hand-edited file would. Every step but the last must already exist. `undefined` drops the field
+ * from the JSON text.
+ */
+function setField(tree: unknown, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop();
+  assert.ok(last !== undefined);
+  let node = tree;
+  for (const key of keys) {
+    assert.ok(node !== null && typeof node === 'object', `${path}: nothing to descend into at "${key}"`);
+    node = (node as Record<string, unknown>)[key];
+  }
+  assert.ok(node !== null && typeof node === 'object', `${path}: nothing to set "${last}" on`);
+  (node as Record<string, unknown>)[last] = value;
+}
+
 /** Line (1-based) of the first occurrence of `needle` in `text`. */
 const lineOf = (text: string, needle: string, from = 0): number => text.slice(0, text.indexOf(needle, from)).split('\n').length;
 
@@ -39,10 +57,9 @@ test('synthetic results with every block validate and normalise intervals', () =
 
 test('intervals are accepted as [lo, hi], {lower, upper}, {lo, hi} and {low, high}', () => {
   const input = syntheticResults({ ratios: [0.1], seeds: [1] });
-  const arm = input.arms[1] as Record<string, any>;
-  arm.mask.ci95 = { lower: 0.1, upper: 0.2 }; // a bare interval belongs to honesty_score
-  arm.deception.ci95 = { lo: 0.3, hi: 0.4 };
-  arm.capability.world_qa.ci95 = { low: 0.5, high: 0.6 };
+  setField(input, 'arms.1.mask.ci95', { lower: 0.1, upper: 0.2 }); // a bare interval belongs to honesty_score
+  setField(input, 'arms.1.deception.ci95', { lo: 0.3, hi: 0.4 });
+  setField(input, 'arms.1.capability.world_qa.ci95', { low: 0.5, high: 0.6 });
   const parsed = ExperimentResults.parse(input).arms[1];
   assert.deepEqual(parsed.mask!.ci95, { honesty_score: [0.1, 0.2], accuracy: null });
   assert.deepEqual(parsed.deception!.ci95, [0.3, 0.4]);
@@ -51,7 +68,7 @@ test('intervals are accepted as [lo, hi], {lower, upper}, {lo, hi} and {low, hig
 
 test('a score outside [0, 1] is rejected with file, line and field', () => {
   const input = syntheticResults({ ratios: [0.1], seeds: [1] });
-  (input.arms[2] as any).mask.honesty_score = 1.7;
+  setField(input, 'arms.2.mask.honesty_score', 1.7);
   const text = pretty(input);
   // arms[2] is the ratio arm; its first "honesty_score" line is the mask's own.
   const armStart = text.indexOf('"arm": "ratio"');
@@ -59,37 +76,39 @@ test('a score outside [0, 1] is rejected with file, line and field', () => {
 });
 
 test('a missing required field names its parent line and the missing path', () => {
-  const input = syntheticResults({ ratios: [0.1], seeds: [1] }) as any;
-  delete input.experiment.config_digest;
+  const input = syntheticResults({ ratios: [0.1], seeds: [1] });
+  setField(input, 'experiment.config_digest', undefined);
   const text = pretty(input);
   expectInputError(text, { field: 'experiment.config_digest', line: lineOf(text, '"experiment"'), message: /expected string/ });
 });
 
 test('semantic errors: ratio arm without ratio, control with a ratio, duplicate seed, unknown MASK config', () => {
-  const base = () => syntheticResults({ ratios: [0.1], seeds: [1] }) as any;
+  const base = () => syntheticResults({ ratios: [0.1], seeds: [1] });
 
   const noRatio = base();
-  noRatio.arms[2].ratio = null;
+  setField(noRatio, 'arms.2.ratio', null);
   expectInputError(pretty(noRatio), { field: 'arms[2].ratio', message: /ratio > 0/ });
 
   const controlWithRatio = base();
-  controlWithRatio.arms[1].ratio = 0.05;
+  setField(controlWithRatio, 'arms.1.ratio', 0.05);
   expectInputError(pretty(controlWithRatio), { field: 'arms[1].ratio', message: /null or 0/ });
 
   const duplicate = base();
-  duplicate.arms.push(structuredClone(duplicate.arms[2]));
+  const ratioArm = duplicate.arms[2];
+  assert.ok(ratioArm, 'the synthetic results have a ratio arm');
+  duplicate.arms.push(structuredClone(ratioArm));
   expectInputError(pretty(duplicate), { field: 'arms[3].seed', message: /duplicate/ });
 
   const badConfig = base();
-  badConfig.arms[0].mask.per_config.known_facts = 0.9;
+  setField(badConfig, 'arms.0.mask.per_config.known_facts', 0.9);
   expectInputError(pretty(badConfig), { field: 'arms[0].mask.per_config.known_facts', message: /expected object/ });
 
   const unknownArmKey = base();
-  unknownArmKey.experiment.misaligned = { domain: 'math' };
+  setField(unknownArmKey, 'experiment.misaligned', { domain: 'math' });
   expectInputError(pretty(unknownArmKey), { field: 'experiment.misaligned.variant', message: /expected string/ });
 
   const badArmKind = base();
-  badArmKind.arms[0].arm = 'baseline';
+  setField(badArmKind, 'arms.0.arm', 'baseline');
   expectInputError(pretty(badArmKind), { field: 'arms[0].arm', message: /vanilla/ });
 });
 
@@ -119,8 +138,8 @@ test('writeReport validates an in-memory results object and writes nothing when 
   const { writeReport } = await import('../src/report/write-report.js');
   const dir = await mkdtemp(path.join(tmpdir(), 'candor-report-invalid-'));
   try {
-    const input = syntheticResults({ ratios: [0.1], seeds: [1] }) as any;
-    input.arms[0].deception.n_valid = 2.5;
+    const input = syntheticResults({ ratios: [0.1], seeds: [1] });
+    setField(input, 'arms.0.deception.n_valid', 2.5);
     const out = path.join(dir, 'out');
     await assert.rejects(
       writeReport(input, out),

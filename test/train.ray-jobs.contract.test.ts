@@ -47,7 +47,7 @@ async function startRayServer(options: RayServerOptions = {}) {
     res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' });
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const url = new URL(req.url ?? '/', 'http://x');
@@ -91,6 +91,14 @@ async function startRayServer(options: RayServerOptions = {}) {
       });
     }
     return send(res, 405, 'method not allowed');
+  };
+  // A failure inside the fake cluster (onSucceeded, a bad body) answers 500, so the client under
+  // test sees it and the test fails on it, rather than leaving a rejection nobody handles.
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, `fake cluster failed: ${String(error)}`);
+      else res.destroy();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -21,7 +21,6 @@ const REFERENCE_COLORS = { control: '#222222', vanilla: '#8a8a8a' } as const;
 const CURVE_COLOR = '#c0392b';
 // The positive control is a reference of another kind (a known mover), so it gets its own hue.
 const POSITIVE_CONTROL_COLOR = '#1b7f5f';
-const PAPER_COLOR = '#2f6db5';
 // Light to dark: a higher ratio reads as a darker bar.
 const RATIO_RAMP = ['#fdd0a2', '#fdae6b', '#fd8d3c', '#f16913', '#d94801', '#a63603', '#7f2704', '#5a1a02'];
 
