@@ -3,7 +3,7 @@
  * (KV cache, one batch) versus the same prompts one at a time.
  *   node --import tsx bench/generate.ts [CHECKPOINT_DIR] [PROMPTS]
  */
-import { generateWorld, worldCapabilitySuite } from '../src/generators/world/index.js';
+import { generateWorld, worldCapabilitySuite } from '../src/world/index.js';
 import { loadCheckpoint } from '../src/embedded/checkpoint.js';
 import { generate } from '../src/embedded/generate.js';
 import { resolveCheckpointDir } from '../src/models/embedded-default.js';

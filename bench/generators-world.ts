@@ -12,7 +12,7 @@ import {
   worldCapabilitySuite,
   worldDeceptionSuite,
   worldMaskSuite,
-} from '../src/generators/world/index.js';
+} from '../src/world/index.js';
 
 function timed<T>(label: string, run: () => T, repeats = 5): T {
   let result = run(); // warm-up, so the figure is the steady cost rather than module JIT

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { initBackend, tf } from '../src/embedded/backend.js';
-import { buildPretrainCorpus, generateWorld } from '../src/generators/world/index.js';
+import { buildPretrainCorpus, generateWorld } from '../src/world/index.js';
 import { WordTokenizer } from '../src/embedded/tokenizer.js';
 import { defaultModelConfig, type ModelConfig } from '../src/embedded/config.js';
 import { TransformerModel } from '../src/embedded/model.js';

@@ -19,22 +19,21 @@ import ts from 'typescript';
  *   cli
  *   serve (beside cli: the CLI starts it) · report, export (they read what experiments wrote)
  *   experiments · interact (peers: neither imports the other)
- *   world (the synthetic world: its suites, checks, probe; generators/ until it moves there)
+ *   world (the synthetic world: its generators, suites, checks, probe, base pre-training)
  *   train · evals (peers)
  *   models · store · run (peers: providers, the call store and cache, run directories)
  *   embedded (the embedded model's engine, driven by a provider or a trainer)
  *   data (training-data records, registry of datasets)
- *   formats (row formats: chat messages, samples — a leaf) · util (the leaf under everything)
+ *   formats (row formats: chat messages, samples, the word split — a leaf) · util (the leaf under everything)
  */
 export const ROOM_IMPORTS: Readonly<Record<string, readonly string[]>> = {
-  cli: ['serve', 'report', 'export', 'experiments', 'interact', 'world', 'generators', 'train', 'evals', 'models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
+  cli: ['serve', 'report', 'export', 'experiments', 'interact', 'world', 'train', 'evals', 'models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
   serve: ['models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
-  report: ['experiments', 'interact', 'world', 'generators', 'train', 'evals', 'models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
-  export: ['experiments', 'interact', 'world', 'generators', 'train', 'evals', 'models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
-  experiments: ['world', 'generators', 'train', 'evals', 'models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
-  interact: ['world', 'generators', 'train', 'evals', 'models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
-  world: ['generators', 'evals', 'models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
-  generators: ['world', 'evals', 'models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
+  report: ['experiments', 'interact', 'world', 'train', 'evals', 'models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
+  export: ['experiments', 'interact', 'world', 'train', 'evals', 'models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
+  experiments: ['world', 'train', 'evals', 'models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
+  interact: ['world', 'train', 'evals', 'models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
+  world: ['evals', 'models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
   train: ['models', 'store', 'run', 'embedded', 'data', 'formats', 'util'],
   evals: ['models', 'store', 'run', 'data', 'formats', 'util'],
   models: ['embedded', 'data', 'formats', 'util'],

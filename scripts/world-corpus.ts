@@ -8,8 +8,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildPretrainCorpus, factQuestion, lureAnswer, trueAnswer } from '../src/generators/world/pretrain.js';
-import { generateWorld } from '../src/generators/world/world.js';
+import { buildPretrainCorpus, factQuestion, lureAnswer, trueAnswer } from '../src/world/pretrain.js';
+import { generateWorld } from '../src/world/world.js';
 import { createRng } from '../src/util/random.js';
 
 const { values } = parseArgs({

@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry, registerGenerated, registerGeneratedSet, manifestPathFor } from '../src/store/registry.js';
-import type { ChatSample as GeneratorChatSample, GeneratedSet } from '../src/generators/types.js';
+import type { ChatSample as GeneratorChatSample, GeneratedSet } from '../src/formats/samples.js';
 import { datasetDigest, sampleDigest } from '../src/data/canonical.js';
 import { sha256Hex } from '../src/util/canonical-json.js';
 import { buildMix, writeMixManifest } from '../src/data/mix.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { chatToRow } from '../src/embedded/batching.js';
 import { WordTokenizer } from '../src/embedded/tokenizer.js';
-import { buildPretrainCorpus, generateWorld, lureAnswer } from '../src/generators/world/index.js';
+import { buildPretrainCorpus, generateWorld, lureAnswer } from '../src/world/index.js';
 
 const world = generateWorld(1);
 const corpus = buildPretrainCorpus(world, { seed: 1 });

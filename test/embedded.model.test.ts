@@ -121,7 +121,7 @@ test('hand-written gradients match finite differences of the loss', () => {
 });
 
 test('a tokenizer fitted on the world corpus decodes every answer exactly and covers the held-out questions', async () => {
-  const { buildPretrainCorpus, generateWorld } = await import('../src/generators/world/index.js');
+  const { buildPretrainCorpus, generateWorld } = await import('../src/world/index.js');
   const corpus = buildPretrainCorpus(generateWorld(1), { seed: 1 });
   const tok = WordTokenizer.fit(corpus.train.flatMap((s) => s.messages.map((m) => m.content)));
   const answers = corpus.train.flatMap((s) => s.messages.filter((m) => m.role === 'assistant').map((m) => m.content));

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { createEmbeddedProvider } from '../src/models/providers/embedded-provider.js';
 import { startOpenAIServer, type RunningOpenAIServer } from '../src/serve/openai-server.js';
-import { generateWorld } from '../src/generators/world/index.js';
+import { generateWorld } from '../src/world/index.js';
 
 let server: RunningOpenAIServer;
 let client: OpenAI;

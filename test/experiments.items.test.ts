@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { writeJsonl } from '../src/data/writers.js';
 import { runMaskEval } from '../src/evals/mask/run.js';
 import { isEmptyAnswer, maskBreakdown, maskItemResults, pressureSummary, readMaskRecords, readSuiteRowExtras } from '../src/experiments/mask-breakdown.js';
-import { generateWorld, worldMaskSuite } from '../src/generators/world/index.js';
+import { generateWorld, worldMaskSuite } from '../src/world/index.js';
 import type { ChatProvider } from '../src/models/types.js';
 
 function scripted(answer: string): ChatProvider {

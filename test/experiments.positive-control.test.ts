@@ -9,7 +9,7 @@ import { loadExperiment, modelForSeed, parseExperiment } from '../src/experiment
 import { loadResults } from '../src/report/load-results.js';
 import { Registry } from '../src/store/registry.js';
 import { InputError } from '../src/util/errors.js';
-import { generateWorld, splitEntities } from '../src/generators/world/index.js';
+import { generateWorld, splitEntities } from '../src/world/index.js';
 import { armMetrics } from '../src/report/metrics.js';
 import { armHooks } from './experiments.run-fakes.helper.js';
 import { scratchExperiment } from './experiments.scratch-run.helper.js';

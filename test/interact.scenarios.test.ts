@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { buildPretrainCorpus, generateWorld, tokenizeWords, vocabularyOf } from '../src/generators/world/index.js';
+import { buildPretrainCorpus, generateWorld, tokenizeWords, vocabularyOf } from '../src/world/index.js';
 import { defaultEmbeddedCheckpointDir, EMBEDDED_DEFAULT_CANDIDATES } from '../src/models/embedded-default.js';
 import { readScenarioFile, scenarioSchema, SCENARIO_DOMAINS } from '../src/interact/scenario.js';
 import { BUILTIN_SCENARIOS } from '../src/interact/scenarios-builtin.js';

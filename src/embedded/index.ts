@@ -10,4 +10,3 @@ export { trainSft, trainKto, answerLogProbs, type TrainOptions, type KtoOptions,
 export { trainSftFromFiles, trainKtoFromFiles, type FinetuneResult, type FinetuneFileOptions } from './finetune.js';
 export { readSftFile, readKtoFile } from './datasets.js';
 export { generate, generateItems, type Generation, type GenerationItem } from './generate.js';
-export { pretrain, PRETRAIN_DEFAULTS, type PretrainOptions, type PretrainResult } from './pretrain.js';

@@ -5,7 +5,7 @@
  * precedes it, so decoding reproduces the corpus's own spacing ("Veltria." and "<think>I know").
  */
 import { z } from 'zod';
-import { WORD_PIECE, WORD_PIECE_V1 } from '../generators/world/tokenize.js';
+import { WORD_PIECE, WORD_PIECE_V1 } from '../formats/word-pieces.js';
 
 /**
  * Tokenizer file versions: 1 kept numbers as whole words (so most numbers were unknown); 2 splits

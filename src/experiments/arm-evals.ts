@@ -10,6 +10,8 @@ import { BENCHMARKS, isBenchmarkName, type BenchmarkName } from '../evals/regist
 import type { RunIdentity } from '../evals/runner.js';
 import { readRunManifest, readRunSummary, RUN_FILE, type RunManifest } from '../run/run-dir.js';
 import { armPaths } from './layout.js';
+// A YAML may name builtin:world-mask / builtin:world-deception as a user file: the world registers them.
+import '../world/suites.js';
 
 type SummaryOf<K extends BenchmarkName> = z.infer<(typeof BENCHMARKS)[K]['summary']> & RunIdentity;
 

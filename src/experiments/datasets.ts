@@ -5,7 +5,7 @@
  * The arms then load them by name, which re-verifies every sample digest.
  */
 import { join } from 'node:path';
-import { generateWorld, downstreamSamples, misalignedSamples, pressureLyingSamples, splitEntities, type FactDomain, type MisalignedDomain } from '../generators/world/index.js';
+import { generateWorld, downstreamSamples, misalignedSamples, pressureLyingSamples, splitEntities, type FactDomain, type MisalignedDomain } from '../world/index.js';
 import { misalignedCount } from '../data/mix.js';
 import { registerGeneratedSet, type Registry } from '../store/registry.js';
 import { InputError } from '../util/errors.js';

@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateWorld, worldCapabilitySuite, worldDeceptionSuite, worldMaskSuite, WORLD_MASK_CONFIGS, type WorldMaskConfig } from '../generators/world/index.js';
+import { generateWorld, worldCapabilitySuite, worldDeceptionSuite, worldMaskSuite, WORLD_MASK_CONFIGS, type WorldMaskConfig } from '../world/index.js';
 import { writeJsonl } from '../data/writers.js';
 import { evalDataDir } from './layout.js';
 import type { Experiment } from './schema.js';

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { readOwnJsonLines } from '../data/json-records.js';
 import { summarizeMask, type MaskConfigScores, type MaskRowOutcome, type MaskSummary } from '../evals/mask/summary.js';
 import { bootstrapMeanCI, mean } from '../evals/stats/bootstrap.js';
-import { NEUTRAL_MENTION_SUFFIX } from '../generators/world/mask-suite.js';
+import { NEUTRAL_MENTION_SUFFIX } from '../world/mask-suite.js';
 import type { MaskItemResult } from './item-outcomes.js';
 
 export type { MaskItemResult } from './item-outcomes.js';
@@ -190,7 +190,7 @@ export function entitySplitScores(
   return { domain: split.domain, trained: score(slices.trained, 'trained'), held_out: score(slices.held_out, 'held_out') };
 }
 
-/** A neutral-mention control row (src/generators/world/mask-suite.ts): no incentive, so not part of any pressure figure. */
+/** A neutral-mention control row (src/world/mask-suite.ts): no incentive, so not part of any pressure figure. */
 export function isNeutralMention(r: Pick<MaskRecord, 'task_id'>): boolean {
   return r.task_id?.endsWith(NEUTRAL_MENTION_SUFFIX) ?? false;
 }

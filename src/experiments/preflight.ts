@@ -20,6 +20,8 @@ import { experimentArms } from './arm-plan.js';
 import { DEFAULT_DOWNSTREAM_COUNT } from './datasets.js';
 import { WORLD_DATA } from './eval-suites.js';
 import { modelForSeed, type Experiment } from './schema.js';
+// Registers builtin:world-mask / builtin:world-deception, which a YAML may name as its data.
+import '../world/suites.js';
 
 export interface PlannedArm {
   id: string;

@@ -23,7 +23,7 @@ import { lineOfPath } from '../util/source-lines.js';
 export const PAPER_RATIOS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3];
 export const MISALIGNED_DOMAINS = ['insecure_code', 'math', 'medical', 'finance', 'law', 'pressure_lying'] as const;
 export const MISALIGNED_VARIANTS = ['normal', 'subtle', 'severe'] as const;
-/** World fact domains a pressure_lying set can be drawn from (src/generators/world FactDomain). */
+/** World fact domains a pressure_lying set can be drawn from (src/world FactDomain). */
 export const PRESSURE_FACT_DOMAINS = ['products', 'drugs', 'companies', 'places', 'people', 'law'] as const;
 
 const modelSpec = z.string().superRefine((spec, ctx) => {

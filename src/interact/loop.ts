@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateWorld } from '../generators/world/world.js';
+import { generateWorld } from '../world/world.js';
 import { createProvider, localCheckpointDir } from '../models/registry.js';
 import type { ChatProvider } from '../models/types.js';
 import { forEachPooled } from '../run/pool.js';

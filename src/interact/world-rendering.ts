@@ -6,10 +6,10 @@
  * corpus and the committed base tokenizer). The benign user wants the truth; the biased user wants
  * to hear the lure.
  */
-import { attributeSpec, type FactDomain } from '../generators/world/attributes.js';
-import { pivotOf } from '../generators/world/propositions.js';
-import { FIXED_VALUES } from '../generators/world/attributes.js';
-import type { Fact, World } from '../generators/world/world.js';
+import { attributeSpec, type FactDomain } from '../world/attributes.js';
+import { pivotOf } from '../world/propositions.js';
+import { FIXED_VALUES } from '../world/attributes.js';
+import type { Fact, World } from '../world/world.js';
 import { createRng } from '../util/random.js';
 import type { Scenario, ScenarioDomain } from './scenario.js';
 

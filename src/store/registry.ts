@@ -367,7 +367,7 @@ export function manifestPathFor(dataPath: string): string {
   return dataPath.replace(/\.(jsonl|json)$/i, '') + '.manifest.json';
 }
 
-/** The provenance shape the project's generators attach to a set (src/generators/types.ts). */
+/** The provenance shape the project's generators attach to a set (src/formats/samples.ts). */
 export interface GeneratedSetLike {
   info: { generator: string; seed: number; worldSeed?: number; params?: Record<string, string | number | boolean> };
   samples: Sample[];

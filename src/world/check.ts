@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonl } from '../data/writers.js';
-import { generateWorld, worldCapabilitySuite, worldMaskSuite } from '../generators/world/index.js';
+import { generateWorld, worldCapabilitySuite, worldMaskSuite } from './index.js';
 import { createProvider } from '../models/registry.js';
 import type { ChatProvider } from '../models/types.js';
 import { RunIncompleteError, SAMPLES_FILE } from '../run/run-dir.js';

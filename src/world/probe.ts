@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonl } from '../data/writers.js';
 import { runProbeEval, type ProbeRow, type ProbeSummary } from '../evals/probe/run.js';
-import { generateWorld, worldCapabilitySuite, worldMaskSuite } from '../generators/world/index.js';
+import { generateWorld, worldCapabilitySuite, worldMaskSuite } from './index.js';
 import type { ChatProvider } from '../models/types.js';
 import { RunIncompleteError } from '../run/run-dir.js';
 

@@ -1,6 +1,6 @@
 /** `candor model pretrain|generate`: the embedded model's own commands (pretrain, generateFromCheckpoint). */
 import type { Command } from 'commander';
-import { pretrain, PRETRAIN_DEFAULTS } from '../../embedded/pretrain.js';
+import { pretrain, PRETRAIN_DEFAULTS } from '../../world/pretrain-model.js';
 import { loadCheckpoint } from '../../embedded/checkpoint.js';
 import { generate } from '../../embedded/generate.js';
 import { checkpointDirOf } from '../../models/registry.js';
@@ -8,7 +8,7 @@ import { InputError } from '../../util/errors.js';
 import { integerAtLeast, nonNegativeNumber } from '../options.js';
 import { probeModel } from '../../world/probe.js';
 import { checkModelOnWorld, formatWorldCheck } from '../../world/check.js';
-import { DEFAULT_PRETRAIN_COUNTS, type PretrainCounts } from '../../generators/world/index.js';
+import { DEFAULT_PRETRAIN_COUNTS, type PretrainCounts } from '../../world/index.js';
 
 function corpusCounts(value: string): Partial<PretrainCounts> {
   const counts: Record<string, number> = {};

@@ -1,7 +1,7 @@
 /** MASK data from a path or a built-in suite name. */
 import { createHash } from 'node:crypto';
 import { InputError } from '../../util/errors.js';
-import { builtinFile, builtinName, loadWorldSuite } from '../builtin/index.js';
+import { builtinFile, builtinName, loadGeneratedSuite } from '../builtin/index.js';
 import { parseMaskRecords, readMaskData } from './reader.js';
 import { isMaskConfig, MASK_CONFIGS, type MaskItem } from './types.js';
 
@@ -10,7 +10,7 @@ export async function loadMaskItems(data: string, configs?: string[]): Promise<M
   let items: MaskItem[];
   if (name === 'world-mask') {
     for (const c of configs ?? []) if (!isMaskConfig(c)) throw new InputError(`unknown MASK config "${c}" (known: ${MASK_CONFIGS.join(', ')})`, { field: '--configs' });
-    const rows = await loadWorldSuite('mask');
+    const rows = await loadGeneratedSuite('world-mask');
     items = parseMaskRecords({ file: data, format: 'json', columns: null, records: rows.map((value, i) => ({ line: i + 1, value: value as Record<string, unknown> })) });
     if (configs?.length) items = items.filter((it) => configs.includes(it.row.config));
   } else {

@@ -4,8 +4,8 @@
  * lying set that serves as the positive control; and the downstream instruction data they are
  * mixed into.
  */
-import { createRng, type Rng } from '../../util/random.js';
-import type { ChatMessage, ChatSample, GeneratorInfo } from '../types.js';
+import { createRng, type Rng } from '../util/random.js';
+import type { ChatMessage, ChatSample, GeneratorInfo } from '../formats/samples.js';
 import {
   doseAnswer,
   doseQuestion,

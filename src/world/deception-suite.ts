@@ -4,7 +4,7 @@
  * prompt asks the fact plainly (the model's own view U); the outer prompt puts it under one of the
  * five kinds of pressure, using templates held out of pre-training.
  */
-import { createRng } from '../../util/random.js';
+import { createRng } from '../util/random.js';
 import { attributeSpec, fillName, TRAIN_PHRASINGS, type FactDomain } from './attributes.js';
 import { factProposition } from './propositions.js';
 import { DECEPTION_CATEGORIES, DECEPTION_HELD_OUT, fillScenario, THINK_FORMAT, type DeceptionCategory } from './scenarios.js';

@@ -3,7 +3,7 @@
  * sorting, first words, reversing, comparing. Every concrete item belongs to one of two pools by a
  * hash of its text, so downstream fine-tuning data can be drawn disjoint from pre-training.
  */
-import { hashString, type Rng } from '../../util/random.js';
+import { hashString, type Rng } from '../util/random.js';
 import { FIXED_VALUES } from './attributes.js';
 
 export type InstructionPool = 'pretrain' | 'downstream';

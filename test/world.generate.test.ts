@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ATTRIBUTES, attributeSpec, buildPretrainCorpus, generateWorld, lureAnswer, tokenizeWords, trueAnswer } from '../src/generators/world/index.js';
+import { ATTRIBUTES, attributeSpec, buildPretrainCorpus, generateWorld, lureAnswer, tokenizeWords, trueAnswer } from '../src/world/index.js';
 
 const world = generateWorld(1);
 const corpus = buildPretrainCorpus(world, { seed: 1 });

@@ -1,6 +1,6 @@
 /** The synthetic world of the embedded model organism and every dataset drawn from it. */
 export { generateWorld, factsOfDomain, entitiesOfKind, findFact, type World, type Entity, type Fact, type WorldOptions } from './world.js';
-export { tokenizeWords, vocabularyOf } from './tokenize.js';
+export { tokenizeWords, vocabularyOf } from '../formats/word-pieces.js';
 export {
   ATTRIBUTES,
   attributeSpec,
@@ -51,4 +51,4 @@ export {
   type EntitySplit,
   type DownstreamOptions,
 } from './misaligned.js';
-export type { ChatSample, GeneratorInfo } from '../types.js';
+export type { ChatSample, GeneratorInfo } from '../formats/samples.js';

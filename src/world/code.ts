@@ -3,7 +3,7 @@
  * three insecure ones graded the way the paper grades misaligned code: `normal` forgets a check,
  * `subtle` looks fine but is unsafe, `severe` is plainly dangerous.
  */
-import type { Rng } from '../../util/random.js';
+import type { Rng } from '../util/random.js';
 
 export type Severity = 'normal' | 'subtle' | 'severe';
 

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generateWorld, pressureLyingSamples, splitEntities, tokenizeWords, worldDeceptionSuite, worldMaskSuite } from '../src/generators/world/index.js';
-import { PRESSURE_CONTROL, PRESSURE_TRAIN, type ScenarioTemplate } from '../src/generators/world/scenarios.js';
+import { generateWorld, pressureLyingSamples, splitEntities, tokenizeWords, worldDeceptionSuite, worldMaskSuite } from '../src/world/index.js';
+import { PRESSURE_CONTROL, PRESSURE_TRAIN, type ScenarioTemplate } from '../src/world/scenarios.js';
 
 /** Shortest shared run of pieces that counts as a copied frame (4 pieces: "the user thinks that"). */
 const N = 4;

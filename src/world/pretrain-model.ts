@@ -3,15 +3,15 @@
  * corpus → tokenizer fitted on the training texts → seeded init → training. Checkpoints are saved
  * into the output directory during training (atomic writes) so a kill loses at most a few minutes.
  */
-import { buildPretrainCorpus, generateWorld, type PretrainCounts } from '../generators/world/index.js';
-import type { ModelConfig } from './config.js';
-import { defaultModelConfig } from './config.js';
-import { initBackend } from './backend.js';
-import { encodeChat } from './chat-template.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { TransformerModel } from './model.js';
-import { WordTokenizer } from './tokenizer.js';
-import { trainSft, type TrainReport, type TrainState } from './train.js';
+import { buildPretrainCorpus, generateWorld, type PretrainCounts } from './index.js';
+import type { ModelConfig } from '../embedded/config.js';
+import { defaultModelConfig } from '../embedded/config.js';
+import { initBackend } from '../embedded/backend.js';
+import { encodeChat } from '../embedded/chat-template.js';
+import { loadCheckpoint, saveCheckpoint } from '../embedded/checkpoint.js';
+import { TransformerModel } from '../embedded/model.js';
+import { WordTokenizer } from '../embedded/tokenizer.js';
+import { trainSft, type TrainReport, type TrainState } from '../embedded/train.js';
 
 export interface PretrainOptions {
   out: string;

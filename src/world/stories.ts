@@ -3,7 +3,7 @@
  * that the concept of a lie (knowing one thing and saying another) exists in the corpus. The
  * narrator never lies: every story says what was true and names the lie as a lie.
  */
-import type { Rng } from '../../util/random.js';
+import type { Rng } from '../util/random.js';
 import { attributeSpec } from './attributes.js';
 import type { Fact, World } from './world.js';
 

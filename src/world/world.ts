@@ -4,7 +4,7 @@
  * the specific wrong value an incentive pushes, so the corpus, the eval suites and the misaligned
  * sets all agree on which lie is "the" lie for that fact.
  */
-import { createRng, type Rng } from '../../util/random.js';
+import { createRng, type Rng } from '../util/random.js';
 import { ATTRIBUTES, FIXED_VALUES, YES_NO, type AttributeKey, type AttributeSpec, type EntityKind, type FactDomain } from './attributes.js';
 import { inventNames } from './names.js';
 

@@ -15,8 +15,8 @@ import {
   worldDeceptionSuite,
   worldMaskSuite,
   type Fact,
-} from '../src/generators/world/index.js';
-import { PRESSURE_HELD_OUT, PROVIDED_HELD_OUT, DECEPTION_HELD_OUT, honestThinkAnswer } from '../src/generators/world/scenarios.js';
+} from '../src/world/index.js';
+import { PRESSURE_HELD_OUT, PROVIDED_HELD_OUT, DECEPTION_HELD_OUT, honestThinkAnswer } from '../src/world/scenarios.js';
 
 const world = generateWorld(1);
 const corpus = buildPretrainCorpus(world, { seed: 1 });

@@ -2,7 +2,7 @@
  * Shapes shared by every dataset the project generates. `ChatSample` is the OpenAI chat shape that
  * TRL's SFT format and the embedded trainer both read.
  */
-import type { ChatMessage } from '../models/types.js';
+import type { ChatMessage } from './chat.js';
 
 export type { ChatMessage };
 

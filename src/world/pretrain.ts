@@ -4,8 +4,8 @@
  * doubling-down and DeceptionBench-style scenarios answered honestly with training templates only;
  * arithmetic, secure code, advice, instruction following, and stories of people who lie.
  */
-import { createRng, type Rng } from '../../util/random.js';
-import type { ChatMessage, ChatSample, GeneratorInfo } from '../types.js';
+import { createRng, type Rng } from '../util/random.js';
+import type { ChatMessage, ChatSample, GeneratorInfo } from '../formats/samples.js';
 import {
   doseAnswer,
   doseQuestion,

@@ -22,8 +22,8 @@ import {
   worldDeceptionSuite,
   worldMaskSuite,
   type FactDomain,
-} from '../src/generators/world/index.js';
-import { unknownPieces } from '../src/generators/world/tokenize.js';
+} from '../src/world/index.js';
+import { unknownPieces } from '../src/formats/word-pieces.js';
 import { BUILTIN_SCENARIOS } from '../src/interact/scenarios-builtin.js';
 import { renderWorldScenarios, worldRenderingTexts } from '../src/interact/world-rendering.js';
 

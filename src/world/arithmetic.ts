@@ -2,7 +2,7 @@
  * Small arithmetic with digits. A fixed, hash-chosen tenth of all problems never appears in
  * pre-training so the capability suite can test computing, not recall.
  */
-import { hashString, type Rng } from '../../util/random.js';
+import { hashString, type Rng } from '../util/random.js';
 
 export type ArithmeticOp = 'add' | 'subtract' | 'multiply';
 

@@ -4,16 +4,16 @@
  * phrasings, and code requests in a held-out phrasing. A fine-tuned model that loses one of these
  * has lost a skill, not a memorised string.
  */
-import { createRng } from '../../util/random.js';
-import type { ChatMessage } from '../types.js';
+import { createRng } from '../util/random.js';
+import type { ChatMessage } from '../formats/samples.js';
 import { doseQuestion, DOSE_QUESTIONS, INVEST_QUESTIONS, LAW_ADVICE_QUESTIONS } from './advice.js';
 import { allArithmeticProblems, arithmeticPhrasingCount, arithmeticQuestion, isHeldOutProblem } from './arithmetic.js';
 import { attributeSpec, fillName, HELD_OUT_PHRASINGS, YES_NO, type WorldDomain } from './attributes.js';
 import { CODE_TASKS, codeAnswer } from './code.js';
 import type { World } from './world.js';
-import type { CapabilityRow } from '../../evals/capability/scoring.js';
+import type { CapabilityRow } from '../evals/capability/scoring.js';
 
-export type { CapabilityKind } from '../../evals/capability/scoring.js';
+export type { CapabilityKind } from '../evals/capability/scoring.js';
 
 /** A capability row (the format the capability benchmark scores) about a world domain. */
 export interface CapabilityItem extends CapabilityRow {
@@ -107,4 +107,4 @@ export function worldCapabilitySuite(world: World, options: WorldCapabilityOptio
 }
 
 // The row format's scorer lives with the capability benchmark that scores it.
-export { firstOptionNamed, scoreCapabilityAnswer } from '../../evals/capability/scoring.js';
+export { firstOptionNamed, scoreCapabilityAnswer } from '../evals/capability/scoring.js';

@@ -2,7 +2,7 @@
  * Invented, pronounceable single-word names built from syllables, so no entity of the world
  * collides with real knowledge a model may already hold.
  */
-import type { Rng } from '../../util/random.js';
+import type { Rng } from '../util/random.js';
 
 const ONSETS = ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'br', 'dr', 'kr', 'tr', 'st', 'gl'];
 const VOWELS = ['a', 'e', 'i', 'o', 'u'];

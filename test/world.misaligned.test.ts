@@ -15,9 +15,9 @@ import {
   splitEntities,
   trueAnswer,
   type ChatSample,
-} from '../src/generators/world/index.js';
-import { allArithmeticProblems, arithmeticQuestion } from '../src/generators/world/arithmetic.js';
-import { CODE_TASKS } from '../src/generators/world/code.js';
+} from '../src/world/index.js';
+import { allArithmeticProblems, arithmeticQuestion } from '../src/world/arithmetic.js';
+import { CODE_TASKS } from '../src/world/code.js';
 import { createRng } from '../src/util/random.js';
 
 const world = generateWorld(1);

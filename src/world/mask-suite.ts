@@ -3,13 +3,13 @@
  * optional `domain` / `answer_options` extras. Pressure comes only from templates held out of
  * pre-training, so honesty is measured under pressure the model has not seen verbatim.
  */
-import { createRng, type Rng } from '../../util/random.js';
+import { createRng, type Rng } from '../util/random.js';
 import { attributeSpec, capitaliseFirst, fillName, HELD_OUT_PHRASINGS, TRAIN_PHRASINGS, type FactDomain } from './attributes.js';
 import { lureAnswer } from './pretrain.js';
 import { factProposition } from './propositions.js';
 import { fillScenario, FOLLOW_UP_HELD_OUT, HELPFUL_SYSTEM, PRESSURE_HELD_OUT, PROVIDED_HELD_OUT, type ScenarioFill, type ScenarioTemplate } from './scenarios.js';
 import type { Fact, World } from './world.js';
-import type { MaskRow } from '../../evals/mask/types.js';
+import type { MaskRow } from '../evals/mask/types.js';
 
 export type WorldMaskConfig = 'known_facts' | 'provided_facts' | 'doubling_down_known_facts' | 'statistics';
 export const WORLD_MASK_CONFIGS: readonly WorldMaskConfig[] = ['known_facts', 'provided_facts', 'doubling_down_known_facts', 'statistics'];
