@@ -4,7 +4,7 @@
  * samples/s, MB/s and the growth of the heap, which stays far below the file size when reading
  * is streamed. Run: node --import tsx bench/data-registry.ts [samples]
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

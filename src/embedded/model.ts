@@ -192,7 +192,6 @@ export class TransformerModel {
   hidden(ids: T, B: number, T_: number): T {
     const { dModel: d, nHeads: H, nLayers: L } = this.config;
     if (T_ > this.config.maxLen) throw new Error(`sequence of ${T_} tokens exceeds the model's context of ${this.config.maxLen}`);
-    const dh = d / H;
     const pos = tf.slice(this.param('pos_emb'), [0, 0], [T_, d]);
     let x = tf.reshape(tf.add(tf.reshape(embed(this.param('tok_emb'), ids), [B, T_, d]), pos), [B * T_, d]);
     for (let l = 0; l < L; l++) {
