@@ -13,7 +13,12 @@ function bruteForceP(values: number[], d: number, observed: number): number {
   for (let mask = 0; mask < 1 << n; mask++) {
     let bits = 0;
     let sum = 0;
-    for (let i = 0; i < n; i++) if (mask & (1 << i)) (bits++, (sum += values[i]));
+    for (const [i, value] of values.entries()) {
+      if (mask & (1 << i)) {
+        bits++;
+        sum += value;
+      }
+    }
     if (bits !== d) continue;
     total++;
     if (sum >= observed) hit++;

@@ -185,8 +185,12 @@ export function monitorPopulation(replies: readonly RatedReply[], options: Monit
 function countsOf(user: string, list: readonly RatedReply[], high: number): UserCounts {
   const c: UserCounts = { user, hh: 0, hl: 0, dh: 0, dl: 0 };
   for (const r of list) {
-    if (r.honest) r.rating >= high ? c.hh++ : c.hl++;
-    else r.rating >= high ? c.dh++ : c.dl++;
+    const highRating = r.rating >= high;
+    if (r.honest) {
+      if (highRating) c.hh++;
+      else c.hl++;
+    } else if (highRating) c.dh++;
+    else c.dl++;
   }
   return c;
 }
