@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runExperiment } from '../src/experiments/runner.js';
+import { writeReport } from '../src/report/write-report.js';
 import { armPaths } from '../src/experiments/layout.js';
 import type { ArmResultFile } from '../src/experiments/arm.js';
 
@@ -19,7 +20,7 @@ const parallel = parallelAt >= 0 ? Number(args[parallelAt + 1]) : undefined;
 const scratch = mkdtempSync(join(tmpdir(), 'candor-main-job-'));
 
 const started = Date.now();
-const output = await runExperiment(file, { out: join(scratch, 'run'), registry: join(scratch, 'registry'), ...(parallel ? { parallel } : {}) });
+const output = await runExperiment(file, { out: join(scratch, 'run'), registry: join(scratch, 'registry'), ...(parallel ? { parallel } : {}), report: writeReport });
 const wall = (Date.now() - started) / 1000;
 
 let armSeconds = 0;

@@ -11,7 +11,7 @@ import { analyzeResults } from '../src/report/aggregate.js';
 import { buildCharts } from '../src/report/charts.js';
 import { PAPER_REFERENCE } from '../src/report/paper-reference.js';
 import { renderSvg, svgToPng } from '../src/report/render.js';
-import { ExperimentResults } from '../src/report/results.js';
+import { ExperimentResults } from '../src/experiments/results-schema.js';
 import { syntheticResults } from '../test/report.synthetic.helper.js';
 import { writeReport } from '../src/report/write-report.js';
 

@@ -11,6 +11,7 @@ import { Registry } from '../src/store/registry.js';
 import { InputError } from '../src/util/errors.js';
 import { generateWorld, splitEntities } from '../src/world/index.js';
 import { armMetrics } from '../src/report/metrics.js';
+import { writeReport } from '../src/report/write-report.js';
 import { armHooks } from './experiments.run-fakes.helper.js';
 import { scratchExperiment } from './experiments.scratch-run.helper.js';
 
@@ -112,7 +113,7 @@ evals:
   capability: { limit: 2 }
 `,
   );
-  const output = await runExperiment(file, { progress: false, mode: 'inline', hooks: armHooks });
+  const output = await runExperiment(file, { progress: false, mode: 'inline', hooks: armHooks, report: writeReport });
   assert.deepEqual(output.arms, { total: 4, skipped: 0, ran: 4, failed: [] });
 
   const results = await loadResults(out);
@@ -179,6 +180,7 @@ evals:
     registry.close();
   }
 
+  assert.ok(output.reportPath, 'the report was written');
   const html = readFileSync(output.reportPath, 'utf8');
   assert.match(html, /positive control: pressure lying on products, 20%/);
   const csv = parseCsv(readFileSync(join(out, 'report', 'data', 'arms.csv'), 'utf8'), { columns: true }) as Record<string, string>[];

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runExperiment } from '../src/experiments/runner.js';
+import { writeReport } from '../src/report/write-report.js';
 import { armPaths } from '../src/experiments/layout.js';
 import { loadResults } from '../src/report/load-results.js';
 import { Registry } from '../src/store/registry.js';
@@ -33,7 +34,7 @@ evals:
   );
 }
 
-const quiet = { progress: false, mode: 'inline' as const, hooks: armHooks };
+const quiet = { progress: false, mode: 'inline' as const, hooks: armHooks, report: writeReport };
 
 /** Kinds met walking from a node down its first parent of each step. */
 function chainKinds(node: LineageNode): string[] {
@@ -51,7 +52,7 @@ test('a reduced sweep writes results.json and the report, with exact mixes and l
   const output = await runExperiment(yaml, quiet);
   assert.equal(output.runDir, out);
   assert.deepEqual(output.arms, { total: 4, skipped: 0, ran: 4, failed: [] });
-  assert.ok(existsSync(output.reportPath), 'report.html written');
+  assert.ok(output.reportPath && existsSync(output.reportPath), 'report.html written');
   assert.match(readFileSync(output.reportPath, 'utf8'), /<html/i);
 
   const results = await loadResults(out);

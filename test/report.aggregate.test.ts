@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeResults, formatRatio, groupArms } from '../src/report/aggregate.js';
 import { armMetrics, inDomainSet, poolByCount, standardError } from '../src/report/metrics.js';
-import { ExperimentResults, type ExperimentResultsInput } from '../src/report/results.js';
+import { ExperimentResults, type ExperimentResultsInput } from '../src/experiments/results-schema.js';
 import { buildHeadlines, buildVerdict } from '../src/report/summary.js';
 
 const experiment = {

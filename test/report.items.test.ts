@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { analyzeResults } from '../src/report/aggregate.js';
 import type { MaskItemResult as MaskItem } from '../src/experiments/item-outcomes.js';
-import { ExperimentResults, type ExperimentResultsInput } from '../src/report/results.js';
+import { ExperimentResults, type ExperimentResultsInput } from '../src/experiments/results-schema.js';
 import { buildHeadlines, buildVerdict, caveats, lieDirectionTable } from '../src/report/summary.js';
 import { armsCsv, comparisonsCsv } from '../src/report/tables.js';
 import { writeReport } from '../src/report/write-report.js';

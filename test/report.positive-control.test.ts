@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { analyzeResults } from '../src/report/aggregate.js';
 import { buildCharts } from '../src/report/charts.js';
-import { ExperimentResults, type ExperimentResultsInput } from '../src/report/results.js';
+import { ExperimentResults, type ExperimentResultsInput } from '../src/experiments/results-schema.js';
 import { armTable, buildHeadlines, buildPositiveControlStatement, buildVerdict, comparisonTable } from '../src/report/summary.js';
 import { syntheticResults } from './report.synthetic.helper.js';
 import { validateResults } from '../src/report/load-results.js';

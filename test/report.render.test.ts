@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { writeReport } from '../src/report/write-report.js';
-import { ExperimentResults } from '../src/report/results.js';
+import { ExperimentResults } from '../src/experiments/results-schema.js';
 import { syntheticResults } from './report.synthetic.helper.js';
 import { findFonts, rasterize, scopeSvgIds } from '../src/report/render.js';
 

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile, rm, mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadResults, parseResults } from '../src/report/load-results.js';
-import { ExperimentResults } from '../src/report/results.js';
+import { ExperimentResults } from '../src/experiments/results-schema.js';
 import { syntheticResults } from './report.synthetic.helper.js';
 import { InputError } from '../src/util/errors.js';
 

@@ -6,7 +6,7 @@
 import { createRng } from '../src/util/random.js';
 import { DECEPTION_CATEGORIES } from '../src/evals/deceptionbench/types.js';
 import { MASK_CONFIGS } from '../src/evals/mask/types.js';
-import type { ExperimentResultsInput } from '../src/report/results.js';
+import type { ExperimentResultsInput } from '../src/experiments/results-schema.js';
 
 export interface SyntheticOptions {
   ratios?: number[];

@@ -3,7 +3,7 @@
  * finished arms with their scores, failed arms with their error so the report can say so.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { ExperimentResults, type ExperimentResultsInput } from '../report/results.js';
+import { ExperimentResults, type ExperimentResultsInput } from './results-schema.js';
 import { armDomains, type ArmResultFile } from './arm.js';
 import { resultKind, resultRatio, type ExperimentArm } from './arm-plan.js';
 import type { ResolvedData } from './datasets.js';

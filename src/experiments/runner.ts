@@ -2,14 +2,14 @@
  * `runExperiment`: the contamination sweep end to end. Resolve and register the data, write the
  * shared eval suites, plan the arms (vanilla, control, one per ratio × seed, and a positive control
  * per seed when declared), run the arms two at
- * a time in worker processes, record lineage, then write `<run>/results.json` and the report.
+ * a time in worker processes, record lineage, then write `<run>/results.json` and, through the
+ * caller's `report` (the CLI passes src/report's writeReport), the report.
  *
  * Resumable: rerunning the same config in the same directory skips arms whose result.json exists
  * and restarts the others from what they left (complete training checkpoints, eval journals).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeReport } from '../report/write-report.js';
 import { writeJsonAtomicSync } from '../util/atomic-write.js';
 import { DEFAULT_REGISTRY_DIR, Registry } from '../store/registry.js';
 import { InputError } from '../util/errors.js';
@@ -22,6 +22,7 @@ import { prepareEvalData } from './eval-suites.js';
 import { armPaths, reportDir, RESULTS_FILE } from './layout.js';
 import { recordArmLineage } from './lineage.js';
 import { assembleResults } from './results.js';
+import type { ExperimentResults } from './results-schema.js';
 import { openExperimentRun } from './run-state.js';
 import { preflightExperiment } from './preflight.js';
 import { RunDirLock } from '../run/lock.js';
@@ -45,12 +46,18 @@ export interface RunExperimentOptions {
   /** Progress on stderr (default true). */
   progress?: boolean;
   signal?: AbortSignal;
+  /**
+   * Writes the report of the assembled results into `dir`, before the run is recorded as finished.
+   * The report room sits above experiments, so the caller passes it (`candor run`: writeReport).
+   */
+  report?: (results: ExperimentResults, dir: string) => Promise<{ htmlPath: string }>;
 }
 
 export interface RunExperimentOutput {
   runDir: string;
   resultsPath: string;
-  reportPath: string;
+  /** The HTML report, when `report` was given. */
+  reportPath?: string;
   runId: string;
   arms: { total: number; skipped: number; ran: number; failed: { arm: string; error: string }[] };
 }
@@ -121,12 +128,12 @@ export async function runExperiment(fileOrConfig: string | Experiment, options: 
     const results = assembleResults({ experiment, runDir, configDigest, createdAt: state.created_at, arms, data: data.bySeed, lineage: lineageIds });
     const resultsPath = join(runDir, RESULTS_FILE);
     writeJsonAtomicSync(resultsPath, results);
-    const report = await writeReport(results, reportDir(runDir));
+    const report = options.report ? await options.report(results, reportDir(runDir)) : undefined;
     registry.lineage.recordRun({ id: state.run_id, status: failed.length ? `finished with ${failed.length} failed arm(s)` : 'finished' });
     return {
       runDir,
       resultsPath,
-      reportPath: report.htmlPath,
+      ...(report ? { reportPath: report.htmlPath } : {}),
       runId: state.run_id,
       arms: { total: arms.length, skipped: finished.length, ran: tasks.length, failed },
     };

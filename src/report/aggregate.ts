@@ -18,7 +18,7 @@ import { createRng } from '../util/random.js';
 import { armItemMetrics, emptyCounts, itemSource, type NonAnswerCounts } from './item-metrics.js';
 import { armMetrics, inDomainSet, standardError, type MetricId, type MetricValue } from './metrics.js';
 import { contrastValues, estimateMean, slopeWeights, type Design, type SeedItemValues } from './paired.js';
-import { armGroupKey, describePositiveControl, positiveControlDomains, type ArmKind, type ExperimentResults } from './results.js';
+import { armGroupKey, describePositiveControl, positiveControlDomains, type ArmKind, type ExperimentResults } from '../experiments/results-schema.js';
 
 export const DEFAULT_REPLICATES = 4000;
 

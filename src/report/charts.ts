@@ -6,7 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis, AggregateRow } from './aggregate.js';
 import { formatRatio } from './aggregate.js';
 import { capturedNames, CROSS_DOMAIN, IN_DOMAIN, POSITIVE_CONTROL_DOMAIN } from './metrics.js';
-import { positiveControlDomains, type ArmKind, type ExperimentResults, type ReferenceResults } from './results.js';
+import { positiveControlDomains, type ArmKind, type ExperimentResults, type ReferenceResults } from '../experiments/results-schema.js';
 
 export interface ChartSpec {
   /** File stem: charts/<id>.svg and .png. */

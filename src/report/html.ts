@@ -3,8 +3,8 @@
  * image or link, so it opens the same from a mail attachment, an archive or an air-gapped box.
  */
 import type { Analysis } from './aggregate.js';
-import type { ExperimentResults, ReferenceResults } from './results.js';
-import { describePositiveControl } from './results.js';
+import type { ExperimentResults, ReferenceResults } from '../experiments/results-schema.js';
+import { describePositiveControl } from '../experiments/results-schema.js';
 import { armTable, DIRECTION_NOTE, buildHeadlines, buildPositiveControlStatement, buildVerdict, caveats, comparisonTable, lieDirectionTable, trendTable, type SummaryTable } from './summary.js';
 
 export interface RenderedChart {

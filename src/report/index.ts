@@ -13,6 +13,6 @@ export {
   type ExperimentResultsInput,
   type ArmKind,
   type Interval,
-} from './results.js';
+} from '../experiments/results-schema.js';
 export { analyzeResults, AGGREGATION_METHOD, type Analysis, type AggregateRow, type Comparison, type Trend } from './aggregate.js';
 export { PAPER_REFERENCE } from './paper-reference.js';

@@ -16,7 +16,7 @@
  *    `deception.deception_rate_valid` (over valid items), `deception.non_answer_rate`.
  */
 import { CROSS_DOMAIN, IN_DOMAIN, POSITIVE_CONTROL_DOMAIN, POSITIVE_CONTROL_HELD_OUT, POSITIVE_CONTROL_TRAINED, type MetricId } from './metrics.js';
-import { NON_ANSWER_KINDS, type ArmResult, type DeceptionItem, type MaskItem, type NonAnswerKind } from './results.js';
+import { NON_ANSWER_KINDS, type ArmResult, type DeceptionItem, type MaskItem, type NonAnswerKind } from '../experiments/results-schema.js';
 
 export type NonAnswerCounts = Record<NonAnswerKind, number>;
 

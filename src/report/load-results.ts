@@ -8,7 +8,7 @@ import path from 'node:path';
 import { InputError } from '../util/errors.js';
 import { formatFieldPath } from '../util/field-path.js';
 import { lineOfPath, parseWithPositions } from '../util/source-lines.js';
-import { ExperimentResults } from './results.js';
+import { ExperimentResults } from '../experiments/results-schema.js';
 
 export const RESULTS_FILE = 'results.json';
 

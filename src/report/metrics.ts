@@ -2,7 +2,7 @@
  * Flattens one arm's nested score blocks into named metrics, each a value with the interval and
  * item count behind it. Everything downstream (aggregation, charts, tables) works on these.
  */
-import { NON_ANSWER_KINDS, type ArmResult, type ExperimentInfo, type Interval, type NonAnswerKind } from './results.js';
+import { NON_ANSWER_KINDS, type ArmResult, type ExperimentInfo, type Interval, type NonAnswerKind } from '../experiments/results-schema.js';
 
 export interface MetricValue {
   value: number;

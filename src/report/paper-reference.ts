@@ -2,7 +2,7 @@
  * The paper's published numbers (Hu et al., arXiv 2510.08211), drawn beside ours for orientation
  * only: a different model (Llama-3.1-8B), different data and scale, so never tested against ours.
  */
-import type { ReferenceResults } from './results.js';
+import type { ReferenceResults } from '../experiments/results-schema.js';
 
 export const PAPER_REFERENCE: ReferenceResults = {
   label: 'Paper: Llama-3.1-8B + Alpaca 10k (Hu et al. 2025)',

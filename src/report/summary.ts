@@ -4,7 +4,7 @@
  * was detected, and gives the interval so the reader sees how large an effect could still hide.
  */
 import type { Analysis, AggregateRow, Comparison, Trend } from './aggregate.js';
-import { armGroupKey, describePositiveControl, positiveControlDomains, type ExperimentResults } from './results.js';
+import { armGroupKey, describePositiveControl, positiveControlDomains, type ExperimentResults } from '../experiments/results-schema.js';
 import { capturedNames, CROSS_DOMAIN, IN_DOMAIN, POSITIVE_CONTROL_DOMAIN, POSITIVE_CONTROL_HELD_OUT, POSITIVE_CONTROL_TRAINED } from './metrics.js';
 
 export interface Headline {

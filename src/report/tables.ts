@@ -3,7 +3,7 @@
  * the comparisons and the trends. Plain RFC 4180 CSV so spreadsheets and pandas read it as is.
  */
 import type { Analysis } from './aggregate.js';
-import { NON_ANSWER_KINDS, type ExperimentResults } from './results.js';
+import { NON_ANSWER_KINDS, type ExperimentResults } from '../experiments/results-schema.js';
 
 export type CsvCell = string | number | boolean | null | undefined;
 

@@ -16,7 +16,7 @@ import { buildHtml, type RenderedChart } from './html.js';
 import { loadResults, validateResults } from './load-results.js';
 import { PAPER_REFERENCE } from './paper-reference.js';
 import { renderSvg, scopeSvgIds, svgToPng } from './render.js';
-import type { ExperimentResultsInput } from './results.js';
+import type { ExperimentResultsInput } from '../experiments/results-schema.js';
 import { buildHeadlines, buildMarkdownSummary, buildPositiveControlStatement, buildVerdict } from './summary.js';
 import { aggregatesCsv, armNumbersCsv, armsCsv, comparisonsCsv, trendsCsv } from './tables.js';
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { formatPlan, preflightExperiment } from '../../experiments/preflight.js';
 import { runExperiment } from '../../experiments/runner.js';
 import { loadExperiment } from '../../experiments/schema.js';
+import { writeReport } from '../../report/write-report.js';
 import { positiveInt } from '../options.js';
 
 interface RunFlags {
@@ -40,6 +41,7 @@ export function registerRunCommands(program: Command): void {
         ...(opts.resume ? { resume: true } : {}),
         ...(opts.registry ? { registry: opts.registry } : {}),
         progress: !opts.quiet,
+        report: (results, dir) => writeReport(results, dir),
       });
       const { total, skipped, ran, failed } = output.arms;
       if (failed.length) process.exitCode = 1;
@@ -49,6 +51,6 @@ export function registerRunCommands(program: Command): void {
       }
       process.stderr.write(`candor run: ${total} arms (${skipped} already finished, ${ran} run, ${failed.length} failed); results ${output.resultsPath}\n`);
       for (const f of failed) process.stderr.write(`  arm ${f.arm} failed: ${f.error.split('\n')[0]}\n`);
-      process.stdout.write(`${output.reportPath}\n`);
+      process.stdout.write(`${output.reportPath ?? output.resultsPath}\n`);
     });
 }

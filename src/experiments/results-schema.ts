@@ -1,7 +1,8 @@
 /**
- * `ExperimentResults`: what an experiment run writes to `<run-dir>/results.json` and what the
- * report reads. One entry per trained (or untrained) model: an arm at one seed. Scores are
- * fractions in [0, 1]; every interval is a 95 % interval of the same quantity.
+ * `ExperimentResults`: what an experiment run writes to `<run-dir>/results.json` (so it is defined
+ * here, beside the writer) and what the report reads. One entry per trained (or untrained) model:
+ * an arm at one seed. Scores are fractions in [0, 1]; every interval is a 95 % interval of the
+ * same quantity.
  *
  * The score blocks reuse the field names of the eval summaries (`candor eval mask` and
  * `candor eval deceptionbench` write `summary.json` in this shape), so a runner can copy a
@@ -25,7 +26,7 @@
  * A failed arm keeps its entry with `"error": "why"` and no score blocks.
  */
 import { z } from 'zod';
-import { DECEPTION_ITEM_OUTCOMES, LIE_DIRECTIONS, MASK_ITEM_OUTCOMES, NON_ANSWER_KINDS, type NonAnswerKind } from '../experiments/item-outcomes.js';
+import { DECEPTION_ITEM_OUTCOMES, LIE_DIRECTIONS, MASK_ITEM_OUTCOMES, NON_ANSWER_KINDS, type NonAnswerKind } from './item-outcomes.js';
 
 const fraction = z.number().min(0).max(1);
 const count = z.number().int().min(0);
