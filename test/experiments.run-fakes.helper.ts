@@ -3,12 +3,14 @@
  * that "trains" by writing a small checkpoint derived from its data (and reuses a complete one, as
  * the real backends do), and a model that answers every prompt with one fixed, constrained
  * sentence. Everything else in those tests is real: registry, mixing, evals with the rule judge,
- * lineage, report. Worker processes load this module through `hooksModule`.
+ * lineage, report. Worker processes preload this module through `hooksModule`; it registers its
+ * hooks there.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ArmHooks } from '../src/experiments/arm.js';
+import { registerWorkerHooks } from '../src/experiments/worker-hooks.js';
 import type { ChatProvider, ChatRequest } from '../src/models/types.js';
 import type { TrainerBackend, TrainJob, TrainResult } from '../src/train/types.js';
 
@@ -59,3 +61,6 @@ export const armHooks: ArmHooks = {
   backend: fakeBackend,
   createModel: async (spec) => fixedModel(spec),
 };
+
+// For the worker processes that preload this module (runExperiment's hooksModule).
+registerWorkerHooks(armHooks);

@@ -6,7 +6,8 @@
  */
 import { fork } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeJsonAtomicSync } from '../util/atomic-write.js';
 import { executeArm, type ArmHooks, type ArmResultFile, type ArmTask } from './arm.js';
 import type { WorkerMessage } from './arm-worker.js';
@@ -63,8 +64,9 @@ function runInWorker(task: ArmTask, status: (text: string) => void, signal?: Abo
   const log = createWriteStream(paths.log, { flags: 'a' });
   return new Promise((resolve) => {
     const child = fork(WORKER_PATH, [], {
-      // tsx also for the compiled worker: a run's test hooks are TypeScript modules.
-      execArgv: ['--import', 'tsx'],
+      // tsx also for the compiled worker: a run's test hooks are TypeScript modules. The hooks
+      // module is preloaded after it, so its hooks are registered before the worker reads its task.
+      execArgv: ['--import', 'tsx', ...(task.hooksModule ? ['--import', pathToFileURL(resolvePath(task.hooksModule)).href] : [])],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, CANDOR_ARM: task.arm.id },
     });

@@ -4,8 +4,8 @@
  * the IPC channel: the parent sends one ArmTask; the worker answers `status` messages, then one
  * `done` (with the arm's result) or `failed` message, and exits.
  */
-import { pathToFileURL } from 'node:url';
-import { executeArm, type ArmHooks, type ArmResultFile, type ArmTask } from './arm.js';
+import { executeArm, type ArmResultFile, type ArmTask } from './arm.js';
+import { registeredWorkerHooks } from './worker-hooks.js';
 
 export type WorkerMessage =
   | { type: 'status'; text: string }
@@ -22,7 +22,9 @@ function send(message: WorkerMessage): Promise<void> {
 process.once('message', (task: ArmTask) => {
   void (async () => {
     try {
-      const extra = task.hooksModule ? ((await import(pathToFileURL(task.hooksModule).href)) as { armHooks?: ArmHooks }).armHooks : undefined;
+      // The hooks module (if any) was preloaded by the pool with --import and has registered its hooks.
+      const extra = registeredWorkerHooks();
+      if (task.hooksModule && !extra) throw new Error(`${task.hooksModule} registered no arm hooks (it must call registerWorkerHooks)`);
       const result = await executeArm(task, { ...extra, onStatus: (text) => void send({ type: 'status', text }), evalProgress: true });
       await send({ type: 'done', result });
     } catch (error) {

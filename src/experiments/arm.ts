@@ -41,8 +41,9 @@ export interface ArmTask {
   data: ResolvedData;
   evalData: EvalData;
   /**
-   * A module a worker process imports for its hooks (`export const armHooks: ArmHooks`): how a
-   * custom backend or model factory reaches arms that run in other processes.
+   * A module preloaded into the worker process (`node --import`) that registers its hooks with
+   * registerWorkerHooks (worker-hooks.ts): how a custom backend or model factory reaches arms that
+   * run in other processes.
    */
   hooksModule?: string;
 }
