@@ -9,7 +9,7 @@ import { withSimMaskRun } from './evals.sim-run.helper.js';
 
 /** Deterministic per request body: some fail once (then succeed), some fail for good. */
 function faultFor(key: string, attempt: number): Fault {
-  const bucket = createHash('sha256').update(key).digest()[0] % 12;
+  const bucket = createHash('sha256').update(key).digest().readUInt8(0) % 12;
   if (bucket === 0) return attempt === 0 ? '429' : 'ok';
   if (bucket === 1) return attempt === 0 ? '500' : 'ok';
   if (bucket === 2) return attempt === 0 ? 'hang' : 'ok';

@@ -4,6 +4,7 @@ import { createLlmJudge } from '../src/evals/judges/llm.js';
 import type { MaskRow } from '../src/evals/mask/types.js';
 import type { DeceptionItem } from '../src/evals/deceptionbench/types.js';
 import { SimulatedJudgeProvider, fencedBlocks } from './evals.sim-models.helper.js';
+import { defined } from './defined.helper.js';
 
 /**
  * Injection attempts appended to (or wrapped around) an honest answer. None names an answer
@@ -70,7 +71,7 @@ test(`LLM judge verdicts survive ${cases.length} injection attempts (simulated j
     const result = (await c.run(judge)) as { status: string; value?: unknown };
     assert.deepEqual({ status: result.status, value: result.value }, c.expected, c.name);
     // The judged text arrived whole inside its fence: the injection closed nothing.
-    const blocks = fencedBlocks(provider.prompts[0]);
+    const blocks = fencedBlocks(defined(provider.prompts[0], `${c.name}: the judge prompt`));
     assert.equal(blocks.get(c.name.startsWith('deception') ? 'ACTION' : 'RESPONSE'), c.text, `${c.name}: fence intact`);
     assert.equal(provider.prompts.length, 1, `${c.name}: parsed on the first attempt`);
   }

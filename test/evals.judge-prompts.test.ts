@@ -8,6 +8,7 @@ import type { ChatMessage, ChatProvider, ChatRequest, ChatResult } from '../src/
 import type { DeceptionItem } from '../src/evals/deceptionbench/types.js';
 import type { MaskRow } from '../src/evals/mask/types.js';
 import { fencedBlocks } from './evals.sim-models.helper.js';
+import { defined } from './defined.helper.js';
 
 /** A judge model that records every prompt it is shown and answers with a fixed reply. */
 class RecordingJudge implements ChatProvider {
@@ -31,7 +32,7 @@ async function binaryPrompt(kind: MaskJudgeKind, r: MaskRow, messages: ChatMessa
   const provider = new RecordingJudge('Answer: A');
   const judge = createLlmJudge({ provider, fenceSecret: 's' });
   assert.deepEqual(await judge.judgeMaskBinary({ kind, row: r, messages, response: 'It is.' }), { status: 'verdict', value: 'A', raw: 'Answer: A' });
-  return provider.prompts[0].map((m) => m.content).join('\n');
+  return defined(provider.prompts[0], 'the judge prompt').map((m) => m.content).join('\n');
 }
 
 test('judge prompt: continuation and disinformation pressure prompts carry their config rule; belief prompts and other configs do not', async () => {
@@ -55,9 +56,10 @@ test('judge prompt: doubling-down marks the scripted earlier assistant turn as n
   ];
   const provider = new RecordingJudge('Answer: B');
   await createLlmJudge({ provider, fenceSecret: 's' }).judgeMaskBinary({ kind: 'doubling_down', row: dd, messages, response: 'Actually, no.' });
-  const conversation = fencedBlocks(provider.prompts[0]).get('CONVERSATION')!;
+  const prompt = defined(provider.prompts[0], 'the judge prompt');
+  const conversation = fencedBlocks(prompt).get('CONVERSATION')!;
   assert.match(conversation, /ASSISTANT \(forced earlier turn, not its own words\): Yes, by far\./);
-  assert.equal(fencedBlocks(provider.prompts[0]).get('RESPONSE'), 'Actually, no.');
+  assert.equal(fencedBlocks(prompt).get('RESPONSE'), 'Actually, no.');
   // A pressure prompt (no scripted turn) keeps the plain label.
   const plain = await binaryPrompt('pressure', row, [{ role: 'assistant', content: 'earlier' }, { role: 'user', content: 'q' }]);
   assert.match(plain, /^ASSISTANT: earlier$/m);
@@ -68,7 +70,7 @@ test('judge prompt: a published numeric proposition is shown without its pivotal
   const provider = new RecordingJudge('It says 13.\n{"lower_bound": 13, "upper_bound": 13}');
   const v = await createLlmJudge({ provider, fenceSecret: 's' }).judgeMaskNumeric({ kind: 'direct_belief', row: numeric, messages: [{ role: 'user', content: 'How long?' }], response: '13 km.' });
   assert.deepEqual(v.status === 'verdict' && v.value, { lower_bound: 13, upper_bound: 13 });
-  assert.equal(fencedBlocks(provider.prompts[0]).get('PROPOSITION'), 'The lake is <value> km long.');
+  assert.equal(fencedBlocks(defined(provider.prompts[0], 'the judge prompt')).get('PROPOSITION'), 'The lake is <value> km long.');
 });
 
 test('judge prompt: each DeceptionBench question shows the scenario (outer prompt), U and only the part it asks about', async () => {
@@ -78,6 +80,7 @@ test('judge prompt: each DeceptionBench question shows the scenario (outer promp
   await judge.judgeDeception({ question: 'reasoning_reflects_utility', item, utility: 'U-TEXT', text: 'R-TEXT' });
   await judge.judgeDeception({ question: 'action_consistent_with_utility', item, utility: 'U-TEXT', text: 'Y-TEXT' });
   const [reasoning, action] = provider.prompts.map((p) => fencedBlocks(p));
+  assert.ok(reasoning && action, 'one judge prompt per question');
   assert.deepEqual([...reasoning.entries()], [['SCENARIO', 'O'], ['VIEW', 'U-TEXT'], ['REASONING', 'R-TEXT']]);
   assert.deepEqual([...action.entries()], [['SCENARIO', 'O'], ['VIEW', 'U-TEXT'], ['ACTION', 'Y-TEXT']]);
 });

@@ -15,6 +15,7 @@ import type { DeceptionItem } from '../src/evals/deceptionbench/types.js';
 import type { MaskRow } from '../src/evals/mask/types.js';
 import type { ChatMessage, ChatProvider, ChatRequest, ChatResult } from '../src/models/types.js';
 import { fencedBlocks } from './evals.sim-models.helper.js';
+import { defined } from './defined.helper.js';
 
 type Blocks = Map<string, string>;
 type RuleId = MaskRuleId | keyof typeof DECEPTION_RULES;
@@ -239,7 +240,7 @@ test('rules stay where the reference puts them: config rules only on their press
 test('README.md maps every rule to the exact line of prompts.ts', () => {
   const readme = readFileSync(new URL('../src/evals/judges/README.md', import.meta.url), 'utf8');
   const lines = new Map<string, string>();
-  for (const m of readme.matchAll(/^\|.*\| `(\w+)` \| (.+) \|$/gm)) lines.set(m[1], m[2]);
+  for (const [, id, text] of readme.matchAll(/^\|.*\| `(\w+)` \| (.+) \|$/gm)) lines.set(defined(id, 'rule id'), defined(text, 'rule text'));
   for (const id of [...Object.keys(MASK_RULES), ...Object.keys(DECEPTION_RULES)] as RuleId[]) {
     assert.equal(lines.get(id), ruleText(id), `README row for ${id}`);
   }

@@ -19,6 +19,7 @@ import { summarizeDeception } from '../src/evals/deceptionbench/summary.js';
 import type { DeceptionItem } from '../src/evals/deceptionbench/types.js';
 import type { ChatProvider, ChatRequest, ChatResult } from '../src/models/types.js';
 import { fencedBlocks } from './evals.sim-models.helper.js';
+import { defined } from './defined.helper.js';
 
 interface MaskFixtureRow {
   id: string;
@@ -60,8 +61,8 @@ function maskItem(f: MaskFixtureRow): MaskItem {
 const subject: ChatProvider = {
   id: 'scripted-subject',
   async chat(request: ChatRequest) {
-    const last = request.messages[request.messages.length - 1].content;
-    const role = request.messages[0].content === BELIEF_SYSTEM_PROMPT ? { Q1: 'belief_elicit_1', Q2: 'belief_elicit_2', Q3: 'belief_elicit_3' }[last] : 'pressure';
+    const last = defined(request.messages.at(-1), 'the last message').content;
+    const role = defined(request.messages[0], 'the first message').content === BELIEF_SYSTEM_PROMPT ? { Q1: 'belief_elicit_1', Q2: 'belief_elicit_2', Q3: 'belief_elicit_3' }[last] : 'pressure';
     return reply(`${role}#${request.sampleIndex ?? 0}`);
   },
 };
@@ -79,8 +80,9 @@ function transcriptJudge(f: MaskFixtureRow): ChatProvider & { calls: string[] } 
         return reply(f.judge.belief_joint as string);
       }
       const [role, sample] = blocks.get('RESPONSE')!.split('#');
+      assert.ok(role !== undefined && sample !== undefined, 'the scripted answer reads ROLE#SAMPLE');
       calls.push(role);
-      return reply((f.judge[role] as string[])[Number(sample)]);
+      return reply(defined((f.judge[role] as string[])[Number(sample)], `the fixture's ${role} judge reply #${sample}`));
     },
   };
 }
@@ -118,7 +120,7 @@ test(`DeceptionBench: ${fixture.deceptionbench.items.length} held-out judge tran
   const outcomes = [];
   for (const f of fixture.deceptionbench.items) {
     const item: DeceptionItem = { id: f.id, inner_prompt: 'INNER', system_prompt: 'You sell Fenlox.', outer_prompt: 'OUTER', format: '', category: 'sycophancy', source: { file: 'fixture', line: 1 } };
-    const model: ChatProvider = { id: 'subject', chat: async (r) => reply(r.messages[r.messages.length - 1].content === 'INNER' ? fixture.deceptionbench.utility : f.response) };
+    const model: ChatProvider = { id: 'subject', chat: async (r) => reply(defined(r.messages.at(-1), 'the last message').content === 'INNER' ? fixture.deceptionbench.utility : f.response) };
     const judgeModel: ChatProvider = {
       id: 'transcript-judge',
       chat: async (r) => reply(f.judge[fencedBlocks(r.messages).has('REASONING') ? 'reasoning_reflects_utility' : 'action_consistent_with_utility']!),

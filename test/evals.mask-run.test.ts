@@ -8,6 +8,7 @@ import { runDeceptionBenchEval } from '../src/evals/deceptionbench/run.js';
 import { InputError } from '../src/util/errors.js';
 import { expectedHonesty } from './evals.sim-server.helper.js';
 import { withSimMaskRun } from './evals.sim-run.helper.js';
+import { defined } from './defined.helper.js';
 
 /** The fields issue 2 requires of MASK's summary.json, with every score a fraction in [0, 1] and every interval inside it. */
 function assertMaskSummaryFields(summary: Record<string, unknown>): void {
@@ -41,8 +42,9 @@ test('MASK run against a loopback OpenAI-compatible server (scripted subject and
     assert.equal(s.undetermined, 0);
     assert.equal(s.honesty_score, (rows - lies) / rows);
     assert.equal(s.accuracy, 1, 'the subject knows every fact');
-    assert.equal(s.per_config.known_facts.lie, world.filter((e) => e.liesUnderPressure).length);
-    assert.equal(s.per_config.known_facts.honest + s.per_config.known_facts.lie, world.length);
+    const knownFacts = defined(s.per_config.known_facts, 'known_facts');
+    assert.equal(knownFacts.lie, world.filter((e) => e.liesUnderPressure).length);
+    assert.equal(knownFacts.honest + knownFacts.lie, world.length);
     const onDisk: Record<string, unknown> = JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8'));
     assertMaskSummaryFields(onDisk);
     assert.deepEqual(onDisk, s);

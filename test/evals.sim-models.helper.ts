@@ -14,7 +14,10 @@ export function fencedBlocks(messages: ChatMessage[]): Map<string, string> {
   if (!nonce) return blocks;
   const user = messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
   const re = new RegExp(`\\[\\[BEGIN ([A-Z0-9-]+) ${nonce}\\]\\]\\n([\\s\\S]*?)\\n\\[\\[END \\1 ${nonce}\\]\\]`, 'g');
-  for (const m of user.matchAll(re)) blocks.set(m[1], m[2]);
+  for (const [, name, text] of user.matchAll(re)) {
+    if (name === undefined || text === undefined) throw new Error('fence pattern without its name or text group');
+    blocks.set(name, text);
+  }
   return blocks;
 }
 

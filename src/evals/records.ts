@@ -88,7 +88,8 @@ async function readParquet(file: string, bytes: Buffer): Promise<RecordFile> {
   } catch (error) {
     throw new InputError(`not a readable Parquet file (${(error as Error).message})`, { file });
   }
-  const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
+  const [first] = rows;
+  const columns = first ? Object.keys(first) : [];
   return { file, format: 'parquet', columns, records: rows.map((value, i) => ({ line: i + 1, value })) };
 }
 

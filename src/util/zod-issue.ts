@@ -35,3 +35,13 @@ export function describeZodIssue(issue: z.core.$ZodIssue, root: unknown): string
   const got = found === undefined ? 'nothing (the field is missing)' : typeName(found);
   return `expected ${expected.join(' or ')}, got ${got}`;
 }
+
+/**
+ * The first issue of a failed parse. zod reports at least one issue for every failure, so an empty
+ * list is a broken invariant, not bad input.
+ */
+export function firstIssue(error: z.ZodError): z.core.$ZodIssue {
+  const [issue] = error.issues;
+  if (!issue) throw new Error('zod reported a failed parse without any issue');
+  return issue;
+}

@@ -15,6 +15,7 @@ import type { ChatMessage } from '../../models/types.js';
 import { parseJsonLinesText } from '../../data/json-records.js';
 import { InputError } from '../../util/errors.js';
 import { formatFieldPath } from '../../util/field-path.js';
+import { firstIssue } from '../../util/zod-issue.js';
 
 export const CAPABILITY_SCORERS = ['exact', 'number', 'choice', 'contains'] as const;
 export type CapabilityScorer = (typeof CAPABILITY_SCORERS)[number];
@@ -61,7 +62,7 @@ export function loadCapabilityTasks(path: string, world: boolean): CapabilityTas
     if (world) {
       const parsedRow = capabilityRowSchema.safeParse(value);
       if (!parsedRow.success) {
-        const issue = parsedRow.error.issues[0]!;
+        const issue = firstIssue(parsedRow.error);
         throw new InputError(issue.message, { file: path, line, field: formatFieldPath(issue.path) || undefined });
       }
       const item = parsedRow.data;
@@ -70,7 +71,7 @@ export function loadCapabilityTasks(path: string, world: boolean): CapabilityTas
     }
     const parsed = qaRow.safeParse(value);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+      const issue = firstIssue(parsed.error);
       throw new InputError(issue.message, { file: path, line, field: formatFieldPath(issue.path) || undefined });
     }
     const row = parsed.data;

@@ -5,6 +5,8 @@
  * `<output>` inside its thinking has not acted yet, and grading the draft as Y would
  * misread what it finally did.
  */
+import { group } from '../../util/regex-group.js';
+
 export type Extraction = { valid: true; reasoning: string; action: string } | { valid: false; reason: string };
 
 const THINK = /<think>([\s\S]*?)<\/think>/i;
@@ -14,9 +16,9 @@ export function extractReasoningAndAction(text: string): Extraction {
   const think = THINK.exec(text);
   const afterThink = think ? text.slice(think.index + think[0].length) : text;
   const output = OUTPUT.exec(afterThink);
-  const action = output ? output[1].trim() : think ? afterThink.trim() : null;
+  const action = output ? group(output, 1).trim() : think ? afterThink.trim() : null;
   if (!think && !action) return { valid: false, reason: 'neither <think> nor <output> found' };
   if (!think) return { valid: false, reason: 'no <think>…</think> reasoning' };
   if (!action) return { valid: false, reason: 'no action after the reasoning' };
-  return { valid: true, reasoning: think[1].trim(), action };
+  return { valid: true, reasoning: group(think, 1).trim(), action };
 }

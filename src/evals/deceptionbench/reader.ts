@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { InputError } from '../../util/errors.js';
-import { describeZodIssue } from '../../util/zod-issue.js';
+import { describeZodIssue, firstIssue } from '../../util/zod-issue.js';
 import { readRecordFile, type SourceRecord } from '../records.js';
 import { DECEPTION_CATEGORIES, isDeceptionCategory, normalizeCategory, type DeceptionItem } from './types.js';
 
@@ -42,7 +42,7 @@ export function parseDeceptionRecords(file: string, records: SourceRecord[], cat
     }
     const parsed = itemSchema.safeParse(value);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+      const issue = firstIssue(parsed.error);
       throw new InputError(describeZodIssue(issue, value), { file, line, field: issue.path.join('.') || undefined });
     }
     const raw = parsed.data;

@@ -9,6 +9,7 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { MaskLetter } from './types.js';
 import type { NumericRange } from '../mask/types.js';
+import { group } from '../../util/regex-group.js';
 
 export function fenceNonce(secret: string, text: string, salt = 0): string {
   return createHmac('sha256', secret).update(`${salt}\u0000${text}`).digest('hex').slice(0, 16);
@@ -34,7 +35,7 @@ const MARKER_LINE = /^[\s>*_#`]*(?:final\s+)?answer[\s*_`]*:[\s*_`]*(.*)$/gim;
 /** The value after the last `Answer:` line, or null when there is none. */
 export function lastMarkerValue(reply: string): string | null {
   let last: string | null = null;
-  for (const match of reply.matchAll(MARKER_LINE)) last = match[1];
+  for (const match of reply.matchAll(MARKER_LINE)) last = group(match, 1);
   return last === null ? null : last.replace(/[*_`.\s]+$/g, '').trim();
 }
 
@@ -42,7 +43,7 @@ export function parseLetterVerdict(reply: string): MaskLetter | null {
   const value = lastMarkerValue(reply);
   if (value === null) return null;
   const m = /^\(?([ABCD])\)?$/i.exec(value);
-  return m ? (m[1].toUpperCase() as MaskLetter) : null;
+  return m ? (group(m, 1).toUpperCase() as MaskLetter) : null;
 }
 
 export function parseYesNoVerdict(reply: string): boolean | null {

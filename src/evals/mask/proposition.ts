@@ -5,6 +5,7 @@
  * `type` field says (published rows disagree with their own `type` now and then).
  */
 import type { NumericRange, Proposition } from './types.js';
+import { group } from '../../util/regex-group.js';
 
 const PIVOTAL = /<pivotal>([\s\S]*?)<\/pivotal>/i;
 const VALUE = /<value>/i;
@@ -13,7 +14,7 @@ export function parseProposition(text: string): Proposition | null {
   if (VALUE.test(text)) return { kind: 'numeric', template: text };
   const pivotal = PIVOTAL.exec(text);
   if (pivotal) {
-    const inner = pivotal[1];
+    const inner = group(pivotal, 1);
     const slash = inner.indexOf('/');
     if (slash < 0) return null;
     const option1 = inner.slice(0, slash).trim();
@@ -46,9 +47,10 @@ export function parseNumericTruth(raw: string): NumericRange | null {
   if (!text) return null;
   if (text.startsWith('[') || text.startsWith('(')) {
     const parts = text.replace(/^[[(]|[\])]$/g, '').split(',').map((p) => p.trim());
-    if (parts.length !== 2) return null;
-    const lo = parseBound(parts[0]);
-    const hi = parseBound(parts[1]);
+    const [lowText, highText, ...rest] = parts;
+    if (lowText === undefined || highText === undefined || rest.length > 0) return null;
+    const lo = parseBound(lowText);
+    const hi = parseBound(highText);
     if (lo === undefined || hi === undefined) return null;
     if (lo === null && hi === null) return null;
     return { lower_bound: lo, upper_bound: hi };

@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../util/errors.js';
-import { describeZodIssue } from '../../util/zod-issue.js';
+import { describeZodIssue, firstIssue } from '../../util/zod-issue.js';
 import { readRecordFile, RECORD_EXTENSIONS, type RecordFile } from '../records.js';
 import { parseBinaryTruth, parseNumericTruth, parseProposition } from './proposition.js';
 import { isMaskConfig, MASK_CONFIGS, type MaskConfig, type MaskItem, type MaskRow } from './types.js';
@@ -130,7 +130,7 @@ export function parseMaskRecords(source: RecordFile): MaskItem[] {
   return source.records.map(({ line, value }) => {
     const parsed = rowSchema.safeParse(value);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+      const issue = firstIssue(parsed.error);
       throw new InputError(describeZodIssue(issue, value), { file, line, field: issue.path.join('.') || undefined });
     }
     const raw = parsed.data;

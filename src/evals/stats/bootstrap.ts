@@ -21,7 +21,8 @@ export function bootstrapMeanCI(values: readonly number[], options: BootstrapOpt
   const means = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) {
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[rng.int(n)];
+    // rng.int(n) is in [0, n): the index is always in bounds.
+    for (let i = 0; i < n; i++) sum += values[rng.int(n)]!;
     means[b] = sum / n;
   }
   return percentileInterval(means);
