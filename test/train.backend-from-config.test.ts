@@ -9,6 +9,7 @@ import { backendFromConfig } from '../src/train/backend-from-config.js';
 import { trainingConfigSchema } from '../src/train/config.js';
 import { exportTrlJob } from '../src/train/trl-export.js';
 import { createEmbeddedBackend, embeddedCheckpointDir, toEmbeddedOptions, EMBEDDED_DEFAULT_CHECKPOINT, type EmbeddedFineTuneOptions } from '../src/train/embedded.js';
+import { defined } from './defined.helper.js';
 
 const paperYaml = fileURLToPath(new URL('../examples/paper-mixing.yaml', import.meta.url));
 
@@ -49,8 +50,9 @@ test('the embedded adapter maps a job onto the embedded trainer API and reuses a
   const job = { name: 'biased-0.5', config, seed: 3, baseModel: 'embedded:default', datasets: [{ path: data }], outputDir: join(dir, 'arm') };
   const result = await backend.train(job);
   assert.equal(calls.length, 1);
-  assert.equal(calls[0].base, EMBEDDED_DEFAULT_CHECKPOINT);
-  assert.deepEqual([calls[0].epochs, calls[0].lr, calls[0].lora, calls[0].beta, calls[0].undesirableWeight, calls[0].seed], [5, 1e-5, null, 0.2, 1, 3]);
+  const call = defined(calls[0], 'the fine-tuning call');
+  assert.equal(call.base, EMBEDDED_DEFAULT_CHECKPOINT);
+  assert.deepEqual([call.epochs, call.lr, call.lora, call.beta, call.undesirableWeight, call.seed], [5, 1e-5, null, 0.2, 1, 3]);
   assert.equal(result.modelSpec, `embedded:${job.outputDir}`);
   assert.equal(result.metrics.final_loss, 0.5);
   const again = await backend.train(job);

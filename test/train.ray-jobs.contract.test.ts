@@ -14,6 +14,8 @@ import { RayJobsClient, RayJobsError, runRayJob, type RayJobSubmission } from '.
 import { createTrlBackend } from '../src/train/trl-backend.js';
 import { TrainingFailedError } from '../src/train/types.js';
 import { trainingConfigSchema } from '../src/train/config.js';
+import { group } from '../src/util/regex-group.js';
+import { defined } from './defined.helper.js';
 
 interface Recorded {
   method: string;
@@ -64,7 +66,7 @@ async function startRayServer(options: RayServerOptions = {}) {
       return send(res, 200, { job_id: 'raysubmit_0001', submission_id: submission.submission_id });
     }
     if (!match) return send(res, 404, 'not found');
-    const id = decodeURIComponent(match[1]);
+    const id = decodeURIComponent(group(match, 1));
     const job = jobs.get(id);
     if (options.hideOnFirstGet && !match[2] && !hidden.has(id)) {
       hidden.add(id);
@@ -116,7 +118,7 @@ test('contract: the TRL backend submits to Ray, polls PENDING → RUNNING → SU
   const server = await startRayServer({
     logs: 'candor_trl: training sft on 1 rows\ncandor_trl: saved\n',
     onSucceeded: async (s) => {
-      const remoteConfig = s.entrypoint.match(/--config (\S+)/)![1];
+      const remoteConfig = group(s.entrypoint.match(/--config (\S+)/)!, 1);
       const localConfig = remoteConfig.replace('/mnt/shared', dir);
       const config = JSON.parse(await readFile(localConfig, 'utf8'));
       await writeFile(join(localConfig, '..', 'result.json'), JSON.stringify({ status: 'succeeded', job_digest: config.job_digest, metrics: { train_loss: 0.75 } }));
@@ -141,7 +143,7 @@ test('contract: the TRL backend submits to Ray, polls PENDING → RUNNING → SU
     const statuses: string[] = [];
     const result = await backend.train(
       { name: 'ratio-0.3', config: trainingConfigSchema.parse({ method: 'sft', lora: {} }), seed: 1, baseModel: 'meta-llama/Llama-3.1-8B-Instruct', datasets: [{ path: data }], outputDir: join(dir, 'arm') },
-      { onLog: (line) => statuses.push(line.split(': ')[1]) },
+      { onLog: (line) => statuses.push(line.split(': ')[1] ?? `no status in "${line}"`) },
     );
     assert.deepEqual(statuses, ['PENDING', 'RUNNING', 'SUCCEEDED']);
     assert.deepEqual(result.metrics, { train_loss: 0.75 });
@@ -150,8 +152,9 @@ test('contract: the TRL backend submits to Ray, polls PENDING → RUNNING → SU
 
     const posts = server.requests.filter((r) => r.method === 'POST');
     assert.equal(posts.length, 1);
-    assert.equal(posts[0].path, '/api/jobs/');
-    const body = posts[0].body as RayJobSubmission;
+    const post = defined(posts[0], 'the job submission');
+    assert.equal(post.path, '/api/jobs/');
+    const body = post.body as RayJobSubmission;
     assert.equal(body.entrypoint, `accelerate launch --config_file configs/zero3.yaml --num_processes 8 --mixed_precision bf16 python/candor_trl.py --config /mnt/shared/arm/trl_config.json`);
     assert.match(body.submission_id, /^candor-[0-9a-f]{32}$/);
     assert.deepEqual(body.runtime_env, { working_dir: 's3://bucket/candor.zip', pip: ['trl', 'peft'] });

@@ -46,7 +46,8 @@ export async function requireExecutable(command: string, hint: string, pathEnv?:
 }
 
 export async function runLogged(argv: readonly string[], options: LoggedRunOptions): Promise<LoggedRunResult> {
-  if (argv.length === 0) throw new Error('empty command line');
+  const [command, ...args] = argv;
+  if (command === undefined) throw new Error('empty command line');
   await mkdir(dirname(options.logPath), { recursive: true });
   const log = createWriteStream(options.logPath, { flags: 'a' });
   log.write(`# ${new Date().toISOString()} $ ${argv.map(quoteForDisplay).join(' ')}\n`);
@@ -56,7 +57,7 @@ export async function runLogged(argv: readonly string[], options: LoggedRunOptio
     return { exitCode: null, signal: null, aborted: true };
   }
 
-  const child = spawn(argv[0], argv.slice(1), {
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,6 +5,7 @@
  * idempotent: a job that already exists under that id is polled, not started again.
  */
 import { z } from 'zod';
+import { firstIssue } from '../util/zod-issue.js';
 import { TrainingFailedError } from './types.js';
 
 export const RAY_TERMINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'STOPPED'] as const;
@@ -206,7 +207,10 @@ function parseBody<T>(schema: z.ZodType<T>, text: string, what: string): T {
     throw new RayJobsError(`${what}: response is not JSON: ${truncate(text)}`);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new RayJobsError(`${what}: unexpected response shape (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message})`);
+  if (!parsed.success) {
+    const issue = firstIssue(parsed.error);
+    throw new RayJobsError(`${what}: unexpected response shape (${issue.path.join('.')}: ${issue.message})`);
+  }
   return parsed.data;
 }
 

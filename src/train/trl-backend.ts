@@ -101,7 +101,7 @@ async function trainWithTrl(job: TrainJob, options: TrlBackendOptions, ctx: Trai
     return toTrainResult(job, options, exported, logsPath, result?.metrics ?? {}, false);
   }
 
-  const argv =
+  const [program, ...args] =
     options.launcher.kind === 'accelerate'
       ? buildAccelerateArgv({ ...options.launcher.accelerate, executable: options.launcher.accelerate.executable ?? defaultAccelerate(options.env) }, exported.configPath)
       : buildPythonArgv({ executable: options.launcher.python ?? defaultPython(options.env) }, exported.configPath);
@@ -109,7 +109,8 @@ async function trainWithTrl(job: TrainJob, options: TrlBackendOptions, ctx: Trai
     options.launcher.kind === 'accelerate'
       ? `The TRL backend runs under accelerate from the Python environment. ${SETUP_HINT} Or use the ray launcher, or the embedded backend.`
       : `The TRL backend needs Python 3 with torch, transformers, datasets, peft and trl. ${SETUP_HINT}`;
-  argv[0] = await requireExecutable(argv[0], hint, options.env?.PATH);
+  if (program === undefined) throw new Error('the TRL launcher built an empty command line');
+  const argv = [await requireExecutable(program, hint, options.env?.PATH), ...args];
   const run = await runLogged(argv, { logPath: logsPath, env: options.env, signal: ctx.signal, onLine: ctx.onLog });
   if (run.aborted) {
     const error = new Error(`training of ${job.name} aborted`);

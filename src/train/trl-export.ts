@@ -12,6 +12,7 @@ import { writeJsonAtomic, writeStreamAtomic } from '../util/atomic-write.js';
 import { digestOf, fileSha256 } from '../util/canonical-json.js';
 import { InputError } from '../util/errors.js';
 import { formatFieldPath } from '../util/field-path.js';
+import { firstIssue } from '../util/zod-issue.js';
 import {
   candorChatSampleSchema,
   candorKtoSampleSchema,
@@ -189,7 +190,7 @@ async function writeTrlDataset(job: TrainJob, format: TrlDatasetFormat, path: st
 function parseSample<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, file: string, line: number): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
+  const issue = firstIssue(parsed.error);
   const field = formatFieldPath(issue.path);
   throw new InputError(issue.message, { file, line, ...(field ? { field } : {}) });
 }

@@ -40,7 +40,7 @@ export function describeZodIssue(issue: z.core.$ZodIssue, root: unknown): string
  * The first issue of a failed parse. zod reports at least one issue for every failure, so an empty
  * list is a broken invariant, not bad input.
  */
-export function firstIssue(error: z.ZodError): z.core.$ZodIssue {
+export function firstIssue<Issue = z.core.$ZodIssue>(error: { issues: readonly Issue[] }): Issue {
   const [issue] = error.issues;
   if (!issue) throw new Error('zod reported a failed parse without any issue');
   return issue;
