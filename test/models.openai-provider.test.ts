@@ -6,6 +6,7 @@ import { parseRetryAfter, backoffDelayMs, DEFAULT_RETRY_POLICY } from '../src/mo
 import { ProviderError } from '../src/models/types.js';
 import { InputError } from '../src/util/errors.js';
 import { completion, startScriptedServer } from './models.scripted-server.helper.js';
+import { defined } from './defined.helper.js';
 
 const ask = { messages: [{ role: 'user' as const, content: 'What is 2+2?' }] };
 const fastRetry = { baseDelayMs: 20, maxDelayMs: 80 };
@@ -30,7 +31,7 @@ test('protocol (scripted server): request carries model and sampling params; usa
     assert.equal(result.text, '4');
     assert.equal(result.finishReason, 'stop');
     assert.deepEqual(result.usage, { promptTokens: 11, completionTokens: 1 });
-    const body = server.requests[0].body;
+    const body = defined(server.requests[0], 'the first request').body;
     assert.equal(body.model, 'test-model');
     assert.deepEqual(body.messages, ask.messages);
     assert.equal(body.temperature, 0);
@@ -204,7 +205,7 @@ test('protocol (scripted server): the API key is sent but never appears in ids o
   try {
     const provider = await createProvider(`openai:m@${server.baseURL}`, { apiKeyEnv: 'MY_KEY', env: { MY_KEY: secret } });
     const error = await expectProviderError(provider.chat(ask), 'client');
-    assert.equal(server.requests[0].headers.authorization, `Bearer ${secret}`);
+    assert.equal(defined(server.requests[0], 'the first request').headers.authorization, `Bearer ${secret}`);
     assert.ok(!error.message.includes(secret), error.message);
     assert.ok(!(error.stack ?? '').includes(secret));
     assert.ok(!provider.id.includes(secret));

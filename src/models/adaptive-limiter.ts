@@ -86,7 +86,8 @@ export class AdaptiveLimiter {
 
   private drain(): void {
     while (this.active < this.currentLimit && this.waitersHead < this.waiters.length) {
-      const waiter = this.waiters[this.waitersHead++];
+      // The loop condition keeps waitersHead inside the queue.
+      const waiter = this.waiters[this.waitersHead++]!;
       if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
       this.active++;
       waiter.resolve({ epoch: this.epoch });

@@ -30,7 +30,8 @@ export class EndpointPool<T> {
     const n = this.endpoints.length;
     let best: Endpoint<T> | undefined;
     for (let i = 0; i < n; i++) {
-      const candidate = this.endpoints[(this.cursor + i) % n];
+      // Taken modulo the pool's size: always an endpoint.
+      const candidate = this.endpoints[(this.cursor + i) % n]!;
       if (candidate.failingUntil > now) continue;
       if (!best || candidate.inFlight < best.inFlight) best = candidate;
     }

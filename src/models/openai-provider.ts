@@ -181,7 +181,8 @@ export class OpenAIChatProvider implements ChatProvider {
     if (!parsed.success) {
       throw new ProviderError(`${endpoint.baseURL}: response is not a chat completion (${describeIssue(parsed.error)})`, 'bad_response');
     }
-    const choice = parsed.data.choices[0];
+    const [choice] = parsed.data.choices;
+    if (!choice) throw new ProviderError(`${endpoint.baseURL}: response is not a chat completion (no choices)`, 'bad_response');
     return {
       text: choice.message.content ?? '',
       usage: {

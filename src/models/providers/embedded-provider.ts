@@ -57,12 +57,14 @@ export async function createEmbeddedProvider(dir: string, options: EmbeddedProvi
       if (live.length === 0) continue;
       try {
         const results = generateItems(model, tokenizer, live.map((p) => p.item));
-        results.forEach((g, i) => {
+        if (results.length !== live.length) throw new Error(`${results.length} generations for ${live.length} prompts`);
+        for (const [i, p] of live.entries()) {
+          const g = results[i]!; // one generation per prompt, checked above
           stats.calls++;
           stats.promptTokens += g.promptTokens;
           stats.completionTokens += g.completionTokens;
-          live[i].resolve({ text: g.text, usage: { promptTokens: g.promptTokens, completionTokens: g.completionTokens }, finishReason: g.finishReason });
-        });
+          p.resolve({ text: g.text, usage: { promptTokens: g.promptTokens, completionTokens: g.completionTokens }, finishReason: g.finishReason });
+        }
       } catch (error) {
         stats.errors += live.length;
         for (const p of live) p.reject(new ProviderError(`embedded generation failed: ${(error as Error).message}`, 'server'));
