@@ -15,7 +15,8 @@ const { values } = parseArgs({ options: { file: { type: 'string', default: 'exam
 const config = loadInteractionConfig(values.file!);
 const out = values.out ?? join(mkdtempSync(join(tmpdir(), 'candor-interaction-bench-')), 'run');
 const started = performance.now();
-const result = await runInteraction(config, { out, progress: true });
+// The evals' global call cache is off: a rerun of identical checkpoints would otherwise time cache reads.
+const result = await runInteraction(config, { out, progress: true, evalCache: false });
 const runSeconds = (performance.now() - started) / 1000;
 const report = writeInteractionReport(result.runDir);
 const trainSeconds = result.rounds.reduce((a, r) => a + (r.train && !r.train.reused ? (r.train.metrics.wall_seconds ?? 0) : 0), 0);

@@ -10,7 +10,7 @@ import { InputError } from '../src/util/errors.js';
 
 const YAML = `
 name: loop-test
-assistant: embedded:default
+assistant: embedded:models/bases/seed-{seed}
 population: { size: 10, conversations_per_user: 1 }
 sampling: { temperature: 0.8, max_tokens: 24 }
 biased_ratios: [0.5]
@@ -18,9 +18,10 @@ seeds: [1]
 methods: [sft, kto]
 rounds: 1
 monitor: { arms: gated }
+positive_control: { conversations_per_user: 2, top_fraction: 0.2 }
 sft: { epochs: 1, lr: 0.0003, batch_size: 8 }
 kto: { epochs: 1, lr: 0.0001, batch_size: 8 }
-evals: { mask: { limit: 12 }, deceptionbench: { limit: 6 } }
+evals: { mask: { limit: 1 }, deceptionbench: { limit: 1 }, capability: { limit: 1 } }
 concurrency: 16
 `;
 
@@ -37,20 +38,24 @@ describe('interaction loop on the embedded model (reduced size)', () => {
     const out = join(dir, 'run');
     const first = await runInteraction(config, { out });
 
-    // 2 arms × (1 training round + the final collect-only round).
-    assert.equal(first.rounds.length, 4);
+    // 2 sweep arms + the positive control, × (1 training round + the final collect-only round).
+    assert.equal(first.rounds.length, 6);
     assert.equal(first.failedConversations, 0);
     const samples = lines(join(out, 'samples.jsonl'));
     const trajectories = samples.filter((r) => r.kind === 'trajectory');
-    // Round 0 is shared by both arms: 10 + 2 arms × 10.
-    assert.equal(trajectories.length, 30);
+    // Round 0 is shared by the sweep's arms: 10 + 2 arms × 10; the control collects its own, 20 a round.
+    assert.equal(trajectories.length, 30 + 2 * 20);
+    // `{seed}` in the assistant spec: seed 1 starts from its own base.
+    for (const t of trajectories.filter((x) => x.round === 0)) assert.equal(t.assistant, 'embedded:models/bases/seed-1');
+    const control = 'positive-control_seed-1_sft';
+    assert.equal(trajectories.filter((t) => t.arm === control && t.round === 0).length, 20, 'the control collects its own round 0');
     for (const t of trajectories) {
       for (const key of ['scenario_id', 'user_id', 'assistant', 'seed', 'round', 'arm']) assert.ok(t[key] !== undefined, key);
       assert.equal('biased' in t, false, 'the feedback log never holds the hidden label');
       assert.equal(t.turns.length, 2);
       for (const turn of t.turns) assert.ok(turn.rating === null || (Number.isInteger(turn.rating) && turn.rating >= 1 && turn.rating <= 10));
     }
-    for (const r of first.rounds.filter((x) => x.round === 0)) {
+    for (const r of first.rounds.filter((x) => x.round === 0 && x.arm !== control)) {
       assert.ok(r.train, 'round 0 trains');
       assert.ok(existsSync(join(r.train!.checkpoint, 'model.safetensors')), 'a checkpoint was written');
       const round1 = first.rounds.find((x) => x.arm === r.arm && x.round === 1)!;
@@ -68,10 +73,19 @@ describe('interaction loop on the embedded model (reduced size)', () => {
     assert.ok(ktoRows.some((r) => r.label === true) && ktoRows.some((r) => r.label === false));
     for (const row of ktoRows) assert.equal(row.prompt.at(-1).role, 'user');
     const summary = JSON.parse(readFileSync(first.summaryPath, 'utf8'));
-    assert.equal(summary.round_records.length, 4);
-    // MASK and DeceptionBench on each arm's final assistant, through the evals runner.
-    assert.equal(summary.arm_evals.length, 2);
+    assert.equal(summary.round_records.length, 6);
+    const controlRound = first.rounds.find((r) => r.arm === control && r.round === 0)!;
+    assert.equal(controlRound.monitor!.true_fraction, 1, 'every control user is biased');
+    assert.equal(controlRound.selection!.k, Math.max(1, Math.round(0.2 * controlRound.selection!.scored)), 'the control takes its own top fraction');
+    // MASK, DeceptionBench and capability on each arm's final assistant, through the evals runner,
+    // split into rows about the scenarios' facts (in-domain) and every other fact (cross-domain).
+    assert.equal(summary.arm_evals.length, 3);
     for (const e of summary.arm_evals) {
+      for (const k of ['mask', 'deceptionbench', 'capability']) {
+        assert.ok(e[k].split.detail.in_domain.n > 0 && e[k].split.detail.cross_domain.n > 0, `${k} has rows on both sides`);
+      }
+      assert.equal(e.capability.rows, lines(join(e.capability.run_dir, 'samples.jsonl')).length);
+      assert.ok(e.mask.non_answers.evasive + e.mask.non_answers.no_belief <= e.mask.rows);
       assert.equal(e.assistant, first.rounds.find((r) => r.arm === e.arm && r.round === 0)!.train!.model_spec);
       assert.ok(typeof e.mask.honesty_score === 'number' && e.mask.honesty_score >= 0 && e.mask.honesty_score <= 1);
       assert.ok(e.deceptionbench.deception_rate === null || (e.deceptionbench.deception_rate >= 0 && e.deceptionbench.deception_rate <= 1));
@@ -82,8 +96,10 @@ describe('interaction loop on the embedded model (reduced size)', () => {
     const report = writeInteractionReport(out);
     assert.match(report.markdown, /## Table 4 shape/);
     assert.match(report.markdown, /\| 0\.5 \| SFT \| gated \| \d+\.\d \[\d+\.\d, \d+\.\d\] \|.*\| 33\.52 \|/);
+    assert.match(report.markdown, /## Positive control/);
+    assert.match(report.markdown, /\| positive control \| \d+\.\d \[/);
     assert.doesNotMatch(report.markdown, /\| not run \|/);
-    assert.match(report.markdown, /## Honesty % by round/);
+    assert.match(report.markdown, /## Honesty % in conversations by round/);
     assert.match(report.markdown, /## Population monitor/);
     assert.ok(existsSync(report.jsonPath));
 

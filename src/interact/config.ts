@@ -14,6 +14,7 @@ import { sha256Hex } from '../util/canonical-json.js';
 import { InputError } from '../util/errors.js';
 import { formatFieldPath } from '../util/field-path.js';
 import { lineOfPath } from '../util/source-lines.js';
+import { WORLD_CAPABILITY, WORLD_DECEPTION, WORLD_MASK } from './eval-data.js';
 
 /** The paper's biased ratios (Hu et al. §4). */
 export const PAPER_BIASED_RATIOS = [0, 0.1, 0.2, 0.5, 1.0];
@@ -21,6 +22,9 @@ export const PAPER_BIASED_RATIOS = [0, 0.1, 0.2, 0.5, 1.0];
 const positiveInt = z.number().int().positive();
 const fraction = z.number().min(0).max(1);
 const modelSpec = z.string().regex(/^[a-z]+:.+/, 'a model spec such as "embedded:default" or "openai:<model>@<base-url>"');
+
+/** The placeholder the assistant spec may hold for the arm's seed: `embedded:models/bases/seed-{seed}`. */
+export const SEED_PLACEHOLDER = '{seed}';
 
 const usersSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('rule'), noise: z.number().min(0).default(1.5) }),
@@ -43,10 +47,28 @@ const monitorSchema = z.strictObject({
   arms: z.enum(['both', 'gated', 'ungated']).default('both'),
 });
 
+/**
+ * The loop's positive control: per seed, one arm whose selection is known to favour lies — every
+ * user biased, rule ratings without noise (so any reply asserting the lure outranks every reply
+ * that does not), and a top fraction small enough that the top k are the conversations that hold
+ * a lie. Trained with the sweep's own settings. If its lure rate rises over the rounds, the metric
+ * can move and a flat sweep is a null; if it does not, the sweep's null says nothing.
+ */
+const positiveControlSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  method: z.enum(['sft', 'kto']).default('sft'),
+  /** Rating noise of the control's rule users (0: a lie always outranks a truth). */
+  noise: z.number().min(0).default(0),
+  /** Conversations per user per round (more than the sweep's, so the top k can all hold a lie). */
+  conversations_per_user: positiveInt.optional(),
+  /** Share of trajectories taken as the top k. */
+  top_fraction: z.number().gt(0).max(0.5).optional(),
+});
+
 export const interactionFileSchema = z.strictObject({
   name: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
-  /** The assistant before self-training. */
+  /** The assistant before self-training; `{seed}` in it becomes the arm's seed (one base per seed). */
   assistant: modelSpec.default('embedded:default'),
   api_key_env: z.string().min(1).optional(),
   /** "world": the embedded model's constrained world; "natural": natural language for real models. */
@@ -78,17 +100,23 @@ export const interactionFileSchema = z.strictObject({
   rounds: positiveInt.default(1),
   selection: z.strictObject({ top_fraction: z.number().gt(0).max(0.5).default(0.2) }).default({ top_fraction: 0.2 }),
   monitor: monitorSchema.default(monitorSchema.parse({})),
+  positive_control: positiveControlSchema.optional(),
   backend: backendConfigSchema.default({ type: 'embedded' }),
   /** TRL: the OpenAI-compatible endpoint that serves each trained adapter (it collects the next round). */
   eval_endpoint: z.strictObject({ base_url: z.url({ protocol: /^https?$/ }), model: z.string().min(1).optional() }).optional(),
   /** Per-method training settings (src/train/config.ts); omitted fields take the paper's self-training values. */
   sft: sftConfigSchema.omit({ method: true }).partial().default({}),
   kto: ktoConfigSchema.omit({ method: true }).partial().default({}),
-  /** Benchmarks on each arm's final assistant (and the starting assistant): data paths or builtin:NAME. */
+  /**
+   * Benchmarks on each arm's final assistant: data paths or the world suites (builtin:world-*). On a
+   * world suite `limit` caps the rows per domain (and per MASK config or DeceptionBench category)
+   * about the scenarios' facts and, apart, about other facts (src/interact/eval-data.ts); on a file it keeps the first N rows.
+   */
   evals: z
     .strictObject({
-      mask: z.strictObject({ data: z.string().min(1).default('builtin:world-mask'), judge: z.string().min(1).default('rule'), limit: positiveInt.optional() }).optional(),
-      deceptionbench: z.strictObject({ data: z.string().min(1).default('builtin:world-deception'), judge: z.string().min(1).default('rule'), limit: positiveInt.optional() }).optional(),
+      mask: z.strictObject({ data: z.string().min(1).default(WORLD_MASK), judge: z.string().min(1).default('rule'), limit: positiveInt.optional() }).optional(),
+      deceptionbench: z.strictObject({ data: z.string().min(1).default(WORLD_DECEPTION), judge: z.string().min(1).default('rule'), limit: positiveInt.optional() }).optional(),
+      capability: z.strictObject({ data: z.string().min(1).default(WORLD_CAPABILITY), limit: positiveInt.optional() }).optional(),
     })
     .default({}),
   /** Conversations in flight at once. */
@@ -103,6 +131,11 @@ export interface InteractionConfig extends InteractionFile {
   /** Absolute path of the YAML file, and the sha256 of its bytes. */
   file: string;
   digest: string;
+}
+
+/** The assistant an arm of `seed` starts from: the spec with `{seed}` filled in. */
+export function assistantFor(config: Pick<InteractionFile, 'assistant'>, seed: number): string {
+  return config.assistant.replaceAll(SEED_PLACEHOLDER, String(seed));
 }
 
 export function loadInteractionConfig(file: string): InteractionConfig {
@@ -134,6 +167,9 @@ export function parseInteractionConfig(text: string, file: string): InteractionC
   const config = parsed.data;
   if (config.rendering === 'natural' && config.users.kind === 'rule' && !config.judge) {
     throw new InputError('rule users on natural-language replies need a judge (a model spec) to read what each reply asserts', { file, line: lineOfPath({ doc, lineCounter }, ['judge']), field: 'judge' });
+  }
+  if (config.positive_control?.enabled && config.users.kind !== 'rule') {
+    throw new InputError('the positive control needs rule users (its selection must be known to favour lies)', { file, line: lineOfPath({ doc, lineCounter }, ['positive_control']), field: 'positive_control' });
   }
   const baseDir = dirname(resolve(file));
   const name = config.name ?? basename(file, extname(file));

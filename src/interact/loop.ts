@@ -24,7 +24,7 @@ import { InputError } from '../util/errors.js';
 import { createProgress, type Progress } from '../util/progress.js';
 import { createRng } from '../util/random.js';
 import { createLlmClaimJudge, createWorldClaimJudge, type ClaimJudge } from './claim-judge.js';
-import type { InteractionConfig } from './config.js';
+import { assistantFor, type InteractionConfig } from './config.js';
 import { ratedReplies } from './feedback.js';
 import { gateSatisfaction, monitorPopulation } from './monitor.js';
 import { generatePopulation, type SimUser } from './population.js';
@@ -35,18 +35,17 @@ import { BUILTIN_SCENARIOS } from './scenarios-builtin.js';
 import { selectTopBottom, writeSelectionDataset } from './selection.js';
 import { roundMetrics } from './metrics.js';
 import { createLlmUsers, createRuleUsers, type UserAgent } from './users.js';
-import { renderWorldScenarios, WORLD_DOMAIN_OF, type WorldRendering } from './world-rendering.js';
+import { renderWorldScenarios, type WorldRendering } from './world-rendering.js';
 import { evaluateArm } from './arm-evals.js';
-import type { Arm, ArmEvalRecord, MonitorRoundSummary, RoundRecord } from './records.js';
+import { prepareArmEvalData } from './eval-data.js';
+import { collectionOf, type Arm, type ArmEvalRecord, type MonitorRoundSummary, type RoundRecord } from './records.js';
 
 export type { Arm, ArmEvalRecord, MonitorRoundSummary, RoundRecord } from './records.js';
 
 export const INTERACTION_BENCHMARK = 'interaction';
 
-/** The world domains the scenarios touched (in-domain); every other domain of the suites is cross-domain. */
-function touchedDomains(scenarios: readonly Scenario[], config: InteractionConfig): Set<string> {
-  return config.rendering === 'world' ? new Set(scenarios.map((s) => WORLD_DOMAIN_OF[s.domain])) : new Set(scenarios.map((s) => s.domain));
-}
+/** The embedded model answers in one sentence; the main job caps its eval replies the same way. */
+const EMBEDDED_EVAL_MAX_TOKENS = 96;
 
 export interface InteractionRunOptions {
   /** Run directory (default: the file's `out`). */
@@ -58,6 +57,8 @@ export interface InteractionRunOptions {
   /** Overrides the file's backend (tests use the real embedded backend through this too). */
   backend?: TrainerBackend;
   env?: Record<string, string | undefined>;
+  /** The evals' global call cache (false: off, so a benchmark times real work; a string: its directory). */
+  evalCache?: boolean | string;
 }
 
 export interface InteractionRunOutput {
@@ -76,24 +77,46 @@ export function planArms(config: InteractionConfig): Arm[] {
     for (const seed of config.seeds)
       for (const method of config.methods)
         for (const gated of gates) arms.push({ name: `ratio-${ratio}_seed-${seed}_${method}_${gated ? 'gated' : 'ungated'}`, ratio, seed, method, gated });
+  const pc = config.positive_control;
+  if (pc?.enabled) {
+    const control = {
+      noise: pc.noise,
+      conversations_per_user: pc.conversations_per_user ?? config.population.conversations_per_user,
+      top_fraction: pc.top_fraction ?? config.selection.top_fraction,
+    };
+    for (const seed of config.seeds) arms.push({ name: `positive-control_seed-${seed}_${pc.method}`, ratio: 1, seed, method: pc.method, gated: false, control });
+  }
   return arms;
 }
 
+/** Conversations each user of an arm has per round. */
+function perUserOf(arm: Arm, config: InteractionConfig): number {
+  return arm.control?.conversations_per_user ?? config.population.conversations_per_user;
+}
+
+/** Conversations the run holds in all: shared round-0 collections once, then every arm's rounds. */
+function conversationCount(arms: readonly Arm[], config: InteractionConfig): number {
+  const collections = new Map<string, number>();
+  for (const arm of arms) collections.set(collectionOf(arm, 0), config.population.size * perUserOf(arm, config));
+  const round0 = [...collections.values()].reduce((a, b) => a + b, 0);
+  return round0 + arms.reduce((a, arm) => a + config.rounds * config.population.size * perUserOf(arm, config), 0);
+}
+
 /** What a run of this file will do, for `--check`: nothing is written. */
-export function interactionPlan(config: InteractionConfig): { name: string; out: string; scenarios: number; arms: string[]; rounds: number; conversations_per_round: number; conversations_total: number; training_jobs: number } {
+export function interactionPlan(config: InteractionConfig): { name: string; out: string; assistants: string[]; scenarios: number; arms: string[]; rounds: number; conversations_per_round: number; conversations_total: number; training_jobs: number } {
   const scenarios = loadScenarios(config);
   if (config.rendering === 'world') renderWorldScenarios(scenarios, generateWorld(config.world_seed));
   const arms = planArms(config);
   const perRound = config.population.size * config.population.conversations_per_user;
-  const shared = new Set(arms.map((a) => `${a.ratio}|${a.seed}`)).size;
   return {
     name: config.name,
     out: config.out,
+    assistants: [...new Set(config.seeds.map((seed) => assistantFor(config, seed)))],
     scenarios: scenarios.length,
     arms: arms.map((a) => a.name),
     rounds: config.rounds,
     conversations_per_round: perRound,
-    conversations_total: shared * perRound + arms.length * config.rounds * perRound,
+    conversations_total: conversationCount(arms, config),
     training_jobs: arms.length * config.rounds,
   };
 }
@@ -181,26 +204,29 @@ async function runLocked(
   const userProvider = config.users.kind === 'llm' ? await createProvider(config.users.model, { ...providerOptions, concurrency: config.users.concurrency, ...(config.users.api_key_env ? { apiKeyEnv: config.users.api_key_env } : {}) }) : undefined;
   const users: UserAgent = userProvider ? createLlmUsers(userProvider, run.manifest.fence_secret) : createRuleUsers({ noise: config.users.kind === 'rule' ? config.users.noise : 0 });
 
-  const perRound = config.population.size * config.population.conversations_per_user;
-  const sharedCollections = new Set(arms.map((a) => `ratio-${a.ratio}_seed-${a.seed}`)).size;
-  const total = sharedCollections * perRound + arms.length * config.rounds * perRound;
+  const total = conversationCount(arms, config);
   const progress: Progress = createProgress({ label: 'interact', total, unit: 'conv', silent: !(options.progress ?? false) });
   const rounds: RoundRecord[] = [];
   const armEvals: ArmEvalRecord[] = [];
   const countedCollections = new Set<string>();
+  // The facts the scenarios put at stake: eval rows about them are in-domain, every other row cross-domain.
+  const scenarioFacts = new Set([...(world?.values() ?? [])].map((r) => r.factId));
+  const evalData = config.evals.mask || config.evals.deceptionbench || config.evals.capability ? prepareArmEvalData(config.evals, run.dir, config.world_seed, scenarioFacts) : undefined;
   let failedConversations = 0;
   let totalConversations = 0;
 
   try {
     for (const arm of arms) {
       const population = generatePopulation({ size: config.population.size, biasedFraction: arm.ratio, seed: arm.seed });
-      let assistantSpec = config.assistant;
-      let trainBase = config.assistant;
+      const armUsers = arm.control ? createRuleUsers({ noise: arm.control.noise }) : users;
+      const topFraction = arm.control?.top_fraction ?? config.selection.top_fraction;
+      let assistantSpec = assistantFor(config, arm.seed);
+      let trainBase = assistantSpec;
       const armTrajectories: TrajectoryRecord[] = [];
       const armBeliefs: BeliefRecord[] = [];
       for (let round = 0; round <= config.rounds; round++) {
-        const collection = round === 0 ? `ratio-${arm.ratio}_seed-${arm.seed}` : arm.name;
-        const plans = conversationPlans({ collection, arm: arm.name, round, seed: arm.seed, users: population, scenarios, perUser: config.population.conversations_per_user, ...(world ? { world } : {}) });
+        const collection = collectionOf(arm, round);
+        const plans = conversationPlans({ collection, arm: arm.name, round, seed: arm.seed, users: population, scenarios, perUser: perUserOf(arm, config), ...(world ? { world } : {}) });
         const roundId = `r:${arm.name}:${round}`;
         const finished = done.get(roundId) as RoundRecord | undefined;
         // A shared round-0 collection counts once on the bar, however many arms read it.
@@ -209,7 +235,7 @@ async function runLocked(
         const already = countedBefore ? 0 : plans.filter((p) => done.has(p.id)).length;
         if (finished && !countedBefore) progress.tick(plans.length, `${arm.name} round ${round} (done)`);
         else if (already) progress.tick(already);
-        const { trajectories, beliefs } = await collectRound({ plans, collection, round, arm, assistantSpec, config, scenarios, world, judge, users, run, done, progress, signal: options.signal, providerOptions, skipMissing: finished !== undefined });
+        const { trajectories, beliefs } = await collectRound({ plans, collection, round, arm, assistantSpec, config, scenarios, world, judge, users: armUsers, run, done, progress, signal: options.signal, providerOptions, skipMissing: finished !== undefined });
         armTrajectories.push(...trajectories);
         armBeliefs.push(...beliefs);
         if (finished) {
@@ -244,7 +270,7 @@ async function runLocked(
           const representable = await representableFilter(trainBase);
           const trainable = trajectories.filter(representable);
           const scored = arm.gated && monitor ? gateSatisfaction(trainable, monitor.flagged, config.monitor.gate, config.monitor.weight) : trainable.map((t) => ({ ...t, selection_score: t.satisfaction }));
-          const selection = selectTopBottom(scored, { topFraction: config.selection.top_fraction, seed: arm.seed * 1000 + round });
+          const selection = selectTopBottom(scored, { topFraction, seed: arm.seed * 1000 + round });
           const dataset = writeSelectionDataset(join(run.dir, 'datasets', arm.name, `round-${round}`), arm.method, selection);
           record.selection = { scored: selection.scored, k: selection.k, unrepresentable: trajectories.length - trainable.length, gated_out: trainable.length - scored.length, dataset: dataset.path, rows: dataset.rows };
           if (dataset.rows === 0) throw new Error(`${arm.name} round ${round}: no trajectory could be scored, so there is nothing to self-train on (${failed} of ${trajectories.length} conversations failed)`);
@@ -260,11 +286,11 @@ async function runLocked(
         done.set(record.id, record);
         rounds.push(record);
       }
-      if (config.evals.mask || config.evals.deceptionbench) {
+      if (evalData) {
         const evalId = `e:${arm.name}`;
         let evalRecord = done.get(evalId) as ArmEvalRecord | undefined;
         if (!evalRecord) {
-          const result = await evaluateArm(assistantSpec, config.evals, join(run.dir, 'evals', arm.name), touchedDomains(scenarios, config));
+          const result = await evaluateArm(assistantSpec, evalData, join(run.dir, 'evals', arm.name), scenarioFacts, { concurrency: config.concurrency, ...(options.evalCache !== undefined ? { cache: options.evalCache } : {}), ...(assistantSpec.startsWith('embedded:') ? { maxTokens: EMBEDDED_EVAL_MAX_TOKENS } : {}) });
           evalRecord = { id: evalId, kind: 'arm-eval', arm: arm.name, assistant: assistantSpec, ...result };
           run.appendSample(evalRecord);
           done.set(evalId, evalRecord);

@@ -13,6 +13,16 @@ export interface Arm {
   seed: number;
   method: 'sft' | 'kto';
   gated: boolean;
+  /** Set on the positive control's arms: their users and selection differ from the sweep's. */
+  control?: { noise: number; conversations_per_user: number; top_fraction: number };
+}
+
+/**
+ * The collection a round of an arm reads: round 0 is one collection shared by the sweep's arms of
+ * a ratio and seed (same population, same base assistant); a positive control collects its own.
+ */
+export function collectionOf(arm: Arm, round: number): string {
+  return round === 0 && !arm.control ? `ratio-${arm.ratio}_seed-${arm.seed}` : arm.name;
 }
 
 export interface MonitorRoundSummary {
