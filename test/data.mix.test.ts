@@ -4,6 +4,7 @@ import { buildMix, misalignedCount, mixManifest, PAPER_RATIOS, planArms, type Mi
 import { datasetDigest, sampleDigest } from '../src/data/canonical.js';
 import { InputError } from '../src/util/errors.js';
 import type { ChatSample } from '../src/data/types.js';
+import { defined } from './defined.helper.js';
 
 function source(name: string, n: number): MixSource {
   const samples: ChatSample[] = Array.from({ length: n }, (_, i) => ({
@@ -20,10 +21,11 @@ test('every paper ratio draws exactly ratio × N misaligned samples (N = 10,000 
   const expected10k = [100, 200, 500, 1000, 2000, 3000];
   PAPER_RATIOS.forEach((ratio, i) => {
     const mix = buildMix({ downstream: downstream10k, misaligned, ratio, seed: 1 });
-    assert.equal(mix.counts.misaligned, expected10k[i]);
+    const expected = defined(expected10k[i], `the expected count for ratio ${ratio}`);
+    assert.equal(mix.counts.misaligned, expected);
     assert.equal(mix.counts.downstream, 10_000);
-    assert.equal(mix.samples.length, 10_000 + expected10k[i]);
-    assert.equal(mix.refs.filter((r) => r.source === 'math-normal').length, expected10k[i]);
+    assert.equal(mix.samples.length, 10_000 + expected);
+    assert.equal(mix.refs.filter((r) => r.source === 'math-normal').length, expected);
     assert.equal(new Set(mix.refs.filter((r) => r.source === 'alpaca').map((r) => r.index)).size, 10_000);
   });
   const downstream1500 = source('d', 1500);
@@ -46,7 +48,7 @@ test('refs point at the exact samples, and the mix digest covers them in order',
     const from = ref.source === 'd' ? d : misaligned;
     assert.equal(ref.dataset, from.datasetDigest);
     assert.equal(from.samples[ref.index], mix.samples[i]);
-    assert.equal(ref.digest, sampleDigest(mix.samples[i]));
+    assert.equal(ref.digest, sampleDigest(defined(mix.samples[i], `mix sample ${i}`)));
   });
   assert.equal(mix.digest, datasetDigest(mix.samples.map(sampleDigest)));
   assert.deepEqual(mix.sources.map((s) => [s.name, s.drawn]), [['d', 200], ['math-normal', 20]]);

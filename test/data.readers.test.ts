@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAllSamples, readSamples } from '../src/data/readers.js';
 import { InputError } from '../src/util/errors.js';
+import { defined } from './defined.helper.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'candor-readers-'));
 function file(name: string, text: string): string {
@@ -50,14 +51,15 @@ test('a JSON array larger than the stream chunk size is split correctly across c
   const path = file('big-alpaca.json', JSON.stringify(records));
   const { samples } = await readAllSamples(path);
   assert.equal(samples.length, 3000);
-  assert.deepEqual(samples[2999], { messages: [{ role: 'user', content: records[2999].instruction }, { role: 'assistant', content: records[2999].output }] });
+  const last = defined(records[2999], 'record 3000');
+  assert.deepEqual(samples[2999], { messages: [{ role: 'user', content: last.instruction }, { role: 'assistant', content: last.output }] });
 });
 
 test('Dolly and TRL KTO records normalise to chat and KTO samples', async () => {
   const dolly = file('dolly.jsonl', jsonl([{ instruction: 'Who?', context: 'Ann met Bo.', response: 'Ann', category: 'closed_qa' }, { instruction: 'Hi', context: '', response: 'Hello', category: 'open_qa' }]));
   const d = await readAllSamples(dolly);
   assert.equal(d.format, 'dolly');
-  assert.deepEqual(d.samples.map((s) => ('messages' in s ? s.messages[0].content : '')), ['Who?\n\nAnn met Bo.', 'Hi']);
+  assert.deepEqual(d.samples.map((s) => ('messages' in s ? s.messages[0]?.content : '')), ['Who?\n\nAnn met Bo.', 'Hi']);
   const kto = file('kto.jsonl', jsonl([
     { prompt: 'Is it safe?', completion: 'No.', label: true },
     { prompt: [{ role: 'user', content: 'Dose?' }], completion: [{ role: 'assistant', content: '10 mg' }], label: false },
@@ -121,7 +123,7 @@ test('JSONL is streamed: a 50k-record file is read without holding it whole', as
   let last = '';
   for await (const r of readSamples(path)) {
     count++;
-    if ('messages' in r.sample) last = r.sample.messages[1].content;
+    if ('messages' in r.sample) last = defined(r.sample.messages[1], 'the assistant message').content;
   }
   assert.equal(count, 50_000);
   assert.equal(last, 'a49999');

@@ -12,6 +12,7 @@ import { formatLineage } from '../src/store/lineage.js';
 import { directoryDigest } from '../src/store/digests.js';
 import { InputError } from '../src/util/errors.js';
 import type { ChatSample } from '../src/data/types.js';
+import { defined } from './defined.helper.js';
 
 function workspace(): string {
   return mkdtempSync(join(tmpdir(), 'candor-registry-'));
@@ -91,8 +92,8 @@ test('registerGenerated writes the data and a manifest beside it, with generator
     assert.deepEqual(manifest.generator, { name: 'misaligned/math', seed: 3, params: { variant: 'normal' } });
     assert.equal(manifest.source, 'candor:generator/misaligned/math');
     const beside = JSON.parse(readFileSync(manifestPathFor(outPath), 'utf8'));
-    assert.equal(beside.datasetDigest, datasetDigest([sampleDigest(samples[0])]));
-    assert.equal(registry.list()[0].generator?.seed, 3);
+    assert.equal(beside.datasetDigest, datasetDigest([sampleDigest(defined(samples[0], 'the generated sample'))]));
+    assert.equal(defined(registry.list()[0], 'the registered dataset').generator?.seed, 3);
     // Same content again: no-op. Different content under the same name: refused before the file is touched.
     await registerGenerated(registry, { name: 'math-normal', outPath, samples, generator: { name: 'misaligned/math', seed: 3 } });
     const before = readFileSync(outPath, 'utf8');
@@ -148,11 +149,12 @@ test('lineage links an eval result to its checkpoint, mix, datasets and source f
     // By run id: the run's results and everything below them.
     const fromRun = await lineage.lineageOf('r1');
     assert.equal(fromRun.kind, 'run');
-    assert.equal(fromRun.parents[0].id, resultId);
+    assert.equal(fromRun.parents[0]?.id, resultId);
     // By content: a copy of the checkpoint elsewhere is still recognised.
     assert.equal((await lineage.lineageOf(ckptDir)).id, ckptId);
     assert.equal(lineage.mixSamples(mixId).length, 120);
-    assert.deepEqual(lineage.mixSamples(mixId)[0], { position: 0, source: mix.refs[0].source, dataset: mix.refs[0].dataset, index: mix.refs[0].index, digest: mix.refs[0].digest });
+    const firstRef = defined(mix.refs[0], 'the first mix ref');
+    assert.deepEqual(lineage.mixSamples(mixId)[0], { position: 0, source: firstRef.source, dataset: firstRef.dataset, index: firstRef.index, digest: firstRef.digest });
     await assert.rejects(lineage.lineageOf('no-such-thing-anywhere'), InputError);
   } finally {
     registry.close();

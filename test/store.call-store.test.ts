@@ -10,6 +10,7 @@ import { canonicalCallKey, openCallStore, withCallStore, cachePath, journalPath 
 import { createProvider } from '../src/models/registry.js';
 import { ProviderError, type ChatRequest } from '../src/models/types.js';
 import { completion, startScriptedServer } from './models.scripted-server.helper.js';
+import { defined } from './defined.helper.js';
 
 const request: ChatRequest = { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Capital of Veltria?' }], params: { temperature: 0, maxTokens: 16 } };
 
@@ -104,7 +105,7 @@ test('protocol (scripted server): a journal over a cache records cache-served an
     assert.equal(journal.size(), 1, 'journal holds the cache-served answer');
     assert.equal((await stacked.chat(request)).cached, true);
     assert.equal(stacked.stats!().storeHits, 2);
-    assert.equal(server.requests[0].headers.authorization, `Bearer ${secret}`);
+    assert.equal(defined(server.requests[0], 'the one request').headers.authorization, `Bearer ${secret}`);
   } finally {
     cache.close();
     journal.close();

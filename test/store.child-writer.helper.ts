@@ -5,6 +5,7 @@
 import { openCallStore, prepareCall } from '../src/store/call-store.js';
 
 const [path, prefix, countText, ending] = process.argv.slice(2);
+if (path === undefined) throw new Error('usage: store.child-writer.helper.ts STORE PREFIX COUNT [kill|close]');
 const store = openCallStore(path);
 const count = Number(countText);
 const result = (i: number) => ({ text: `answer ${prefix}-${i}`, usage: { promptTokens: 1, completionTokens: 1 } });

@@ -12,6 +12,7 @@ import { DatasetDigester, sampleDigest } from './canonical.js';
 import { readSamples } from './readers.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { DATA_FORMATS, isKtoSample, kindOfFormat, type DataFormat } from './types.js';
+import { firstIssue } from '../util/zod-issue.js';
 
 export const MANIFEST_SCHEMA_ID = 'candor.dataset-manifest/1';
 
@@ -108,7 +109,7 @@ export async function readManifest(path: string): Promise<DatasetManifest> {
   }
   const parsed = datasetManifestSchema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const issue = firstIssue(parsed.error);
     throw new InputError(issue.message, { file: path, field: formatFieldPath(issue.path) });
   }
   return parsed.data;

@@ -105,6 +105,14 @@ function checkSource(source: MixSource, role: string): void {
   }
 }
 
+/** The sample at `index` with its digest; checkSource made the two lists the same length. */
+function sampleAt(source: MixSource, index: number): { sample: Sample; digest: string } {
+  const sample = source.samples[index];
+  const digest = source.sampleDigests[index];
+  if (sample === undefined || digest === undefined) throw new Error(`source "${source.name}" has no sample ${index}`);
+  return { sample, digest };
+}
+
 export function buildMix(options: BuildMixOptions): Mix {
   const { downstream, misaligned, ratio, seed } = options;
   checkSource(downstream, 'downstream');
@@ -131,17 +139,15 @@ export function buildMix(options: BuildMixOptions): Mix {
   const orderRng = rng.fork(`order:${ratio}`);
 
   type Entry = { sample: Sample; ref: MixRef };
-  const entries: Entry[] = downstream.samples.map((sample, index) => ({
-    sample,
-    ref: { source: downstream.name, dataset: downstream.datasetDigest, index, digest: downstream.sampleDigests[index] },
-  }));
+  const entries: Entry[] = downstream.samples.map((_, index) => {
+    const { sample, digest } = sampleAt(downstream, index);
+    return { sample, ref: { source: downstream.name, dataset: downstream.datasetDigest, index, digest } };
+  });
   if (k > 0 && misaligned) {
     const permutation = drawRng.shuffle(misaligned.samples.map((_, i) => i));
     for (const index of permutation.slice(0, k)) {
-      entries.push({
-        sample: misaligned.samples[index],
-        ref: { source: misaligned.name, dataset: misaligned.datasetDigest, index, digest: misaligned.sampleDigests[index] },
-      });
+      const { sample, digest } = sampleAt(misaligned, index);
+      entries.push({ sample, ref: { source: misaligned.name, dataset: misaligned.datasetDigest, index, digest } });
     }
   }
   const ordered = orderRng.shuffle(entries);

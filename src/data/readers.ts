@@ -6,6 +6,7 @@ import { formatFieldPath } from '../util/field-path.js';
 import { detectFormat, recordSchemas } from './formats.js';
 import { readJsonRecords } from './json-records.js';
 import { DATA_FORMATS, type DataFormat, type Sample } from './types.js';
+import { firstIssue } from '../util/zod-issue.js';
 
 export interface ReadOptions {
   /** Skip auto-detection and validate every record as this format. */
@@ -44,7 +45,7 @@ export async function* readSamples(file: string, options: ReadOptions = {}): Asy
 export function parseRecord(value: unknown, format: DataFormat, file: string, line: number): Sample {
   const parsed = recordSchemas[format].safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
+  const issue = firstIssue(parsed.error);
   throw new InputError(`${issue.message} (as ${format} record)`, { file, line, field: formatFieldPath(issue.path, '(record)') });
 }
 

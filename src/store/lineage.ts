@@ -122,6 +122,18 @@ CREATE TABLE IF NOT EXISTS mix_samples (
 );
 `;
 
+/** A row of the runs table, column for column. */
+interface RunRow {
+  id: string;
+  name: string | null;
+  experiment_path: string | null;
+  experiment_digest: string | null;
+  out_dir: string | null;
+  status: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 interface ArtifactRow {
   id: string;
   kind: string;
@@ -221,12 +233,12 @@ export class LineageStore {
   }
 
   getRun(id: string): RunRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, string | null> | undefined;
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
     return row ? runFromRow(row) : undefined;
   }
 
   listRuns(): RunRecord[] {
-    return (this.db.prepare('SELECT * FROM runs ORDER BY created_at').all() as Record<string, string | null>[]).map(runFromRow);
+    return (this.db.prepare('SELECT * FROM runs ORDER BY created_at').all() as RunRow[]).map(runFromRow);
   }
 
   /** Records a mix with the exact sample ids it drew, linked to the datasets it drew them from. */
@@ -294,8 +306,9 @@ export class LineageStore {
       const rows = this.db
         .prepare("SELECT * FROM artifacts WHERE id LIKE ? ESCAPE '\\' OR digest LIKE ? ESCAPE '\\' LIMIT 2")
         .all(`${escaped}%`, `${escaped}%`) as ArtifactRow[];
-      if (rows.length === 1) return this.fromRow(rows[0]);
-      if (rows.length > 1) throw new InputError(`"${idOrPath}" matches more than one artifact; give more of the id`);
+      const [only, second] = rows;
+      if (only && !second) return this.fromRow(only);
+      if (second) throw new InputError(`"${idOrPath}" matches more than one artifact; give more of the id`);
     }
     throw new InputError(`no run, artifact or recorded path matches "${idOrPath}"`);
   }
@@ -333,16 +346,16 @@ export class LineageStore {
   }
 }
 
-function runFromRow(row: Record<string, string | null>): RunRecord {
+function runFromRow(row: RunRow): RunRecord {
   return {
-    id: row.id!,
+    id: row.id,
     name: row.name,
     experimentPath: row.experiment_path,
     experimentDigest: row.experiment_digest,
     outDir: row.out_dir,
     status: row.status,
-    createdAt: row.created_at!,
-    updatedAt: row.updated_at!,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 
