@@ -78,6 +78,12 @@ async function serverCalls(baseURL: string): Promise<number> {
   return ((await response.json()) as { calls: number }).calls;
 }
 
+/** The 1-minute load average, or null where the platform reports none (Windows gives zeros). */
+function loadAverage1m(): number | null {
+  const [oneMinute] = loadavg();
+  return oneMinute === undefined ? null : Number(oneMinute.toFixed(2));
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { calls: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '32' }, 'delay-ms': { type: 'string', default: '50' } },
@@ -129,7 +135,7 @@ async function main(): Promise<void> {
     const figures = {
       driver: 'runMaskEval (MASK known_facts, rule judge) over openai provider + journal + global cache',
       // Wall time against the ideal depends on the CPU this process gets: other load skews it.
-      machine: { cores: cpus().length, load_average_1m: Number(loadavg()[0].toFixed(2)) },
+      machine: { cores: cpus().length, load_average_1m: loadAverage1m() },
       rows,
       concurrency,
       delay_ms: delayMs,

@@ -23,7 +23,11 @@ const batchedTokens = batched.reduce((n, g) => n + g.completionTokens, 0);
 const singleCount = Math.min(32, count);
 t0 = performance.now();
 let singleTokens = 0;
-for (const p of prompts.slice(0, singleCount)) singleTokens += generate(model, tokenizer, [p], params)[0].completionTokens;
+for (const p of prompts.slice(0, singleCount)) {
+  const [g] = generate(model, tokenizer, [p], params);
+  if (!g) throw new Error('generate returned nothing for a single prompt');
+  singleTokens += g.completionTokens;
+}
 const singleSeconds = (performance.now() - t0) / 1000;
 
 const batchedRate = batchedTokens / batchedSeconds;

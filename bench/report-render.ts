@@ -25,7 +25,9 @@ console.log(`analysis (4000 replicates, ${analysis.aggregates.length} aggregates
 // The first render pays for module warm-up; time it separately so per-chart figures are steady.
 start = performance.now();
 const charts = buildCharts(analysis, results, PAPER_REFERENCE);
-await renderSvg(charts[0].spec);
+const [firstChart] = charts;
+if (!firstChart) throw new Error('the report built no charts');
+await renderSvg(firstChart.spec);
 console.log(`first render (warm-up): ${ms(start).toFixed(0)} ms`);
 
 let worst = 0;

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { startOpenAIServer } from '../src/serve/openai-server.js';
 import { ReversingTestProvider } from '../src/models/reverse-provider.js';
+import { group } from '../src/util/regex-group.js';
+import { defined } from './defined.helper.js';
 
 test('candor serve proxies an openai: spec, answers the official client, and stops cleanly on SIGTERM', async () => {
   const upstream = await startOpenAIServer({ provider: new ReversingTestProvider(), modelName: 'reverser' });
@@ -19,13 +21,13 @@ test('candor serve proxies an openai: spec, answers the official client, and sto
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
         const match = /at (http:\/\/\S+\/v1)/.exec(stdout);
-        if (match) resolve(match[1]);
+        if (match) resolve(group(match, 1));
       });
       child.once('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
     });
     const client = new OpenAI({ baseURL, apiKey: 'unused', maxRetries: 0 });
     const completion = await client.chat.completions.create({ model: 'proxied', messages: [{ role: 'user', content: 'first second' }] });
-    assert.equal(completion.choices[0].message.content, 'second first');
+    assert.equal(defined(completion.choices[0], 'the choice').message.content, 'second first');
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

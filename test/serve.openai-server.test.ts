@@ -5,6 +5,7 @@ import { startOpenAIServer, splitForStreaming, type RunningOpenAIServer } from '
 import { ReversingTestProvider } from '../src/models/reverse-provider.js';
 import { OpenAIChatProvider } from '../src/models/openai-provider.js';
 import { ProviderError } from '../src/models/types.js';
+import { defined } from './defined.helper.js';
 
 let server: RunningOpenAIServer;
 let client: OpenAI;
@@ -28,18 +29,20 @@ test('the official openai client gets a plain completion with usage from the ser
   });
   assert.equal(completion.object, 'chat.completion');
   assert.equal(completion.model, 'reverser');
-  assert.equal(completion.choices[0].message.role, 'assistant');
-  assert.equal(completion.choices[0].message.content, 'three two one');
-  assert.equal(completion.choices[0].finish_reason, 'stop');
+  const choice = defined(completion.choices[0], 'the choice');
+  assert.equal(choice.message.role, 'assistant');
+  assert.equal(choice.message.content, 'three two one');
+  assert.equal(choice.finish_reason, 'stop');
   assert.deepEqual(completion.usage && { p: completion.usage.prompt_tokens, c: completion.usage.completion_tokens, t: completion.usage.total_tokens }, { p: 7, c: 3, t: 10 });
 });
 
 test('sampling parameters reach the provider (max_tokens, stop)', async () => {
   const completion = await client.chat.completions.create({ model: 'reverser', messages: [{ role: 'user', content: 'a b c d e' }], max_tokens: 2 });
-  assert.equal(completion.choices[0].message.content, 'e d');
-  assert.equal(completion.choices[0].finish_reason, 'length');
+  const choice = defined(completion.choices[0], 'the choice');
+  assert.equal(choice.message.content, 'e d');
+  assert.equal(choice.finish_reason, 'length');
   const stopped = await client.chat.completions.create({ model: 'reverser', messages: [{ role: 'user', content: 'a b c d e' }], stop: [' b'] });
-  assert.equal(stopped.choices[0].message.content, 'e d c');
+  assert.equal(defined(stopped.choices[0], 'the stopped choice').message.content, 'e d c');
 });
 
 test('the official openai client streams SSE chunks that re-join to the answer, with usage when asked', async () => {
@@ -55,9 +58,10 @@ test('the official openai client streams SSE chunks that re-join to the answer, 
   let usage: OpenAI.CompletionUsage | null | undefined;
   for await (const chunk of stream) {
     chunks++;
-    if (chunk.choices.length > 0) {
-      text += chunk.choices[0].delta.content ?? '';
-      finish = chunk.choices[0].finish_reason ?? finish;
+    const [choice] = chunk.choices;
+    if (choice) {
+      text += choice.delta.content ?? '';
+      finish = choice.finish_reason ?? finish;
     }
     if (chunk.usage) usage = chunk.usage;
   }
@@ -123,7 +127,7 @@ test('the server proxies another OpenAI-compatible endpoint through the HTTP pro
   try {
     const frontClient = new OpenAI({ baseURL: front.baseURL, apiKey: 'unused', maxRetries: 0 });
     const completion = await frontClient.chat.completions.create({ model: 'front', messages: [{ role: 'user', content: 'left right' }] });
-    assert.equal(completion.choices[0].message.content, 'right left');
+    assert.equal(defined(completion.choices[0], 'the choice').message.content, 'right left');
     assert.equal(front.stats().completions, 1);
     assert.equal(front.stats().completionTokens, 2);
   } finally {

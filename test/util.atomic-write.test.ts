@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic, writeJsonAtomicSync, writeStreamAtomic } from '../src/util/atomic-write.js';
+import { defined } from './defined.helper.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'candor-atomic-'));
 
@@ -74,5 +75,5 @@ test('a process killed in the middle of a streamed write leaves no file under th
   assert.equal(existsSync(file), false);
   const left = readdirSync(dir);
   assert.equal(left.length, 1, 'only the abandoned temporary file');
-  assert.match(left[0], /^killed\.jsonl\.tmp-\d+-\d+$/);
+  assert.match(defined(left[0], 'the temporary file'), /^killed\.jsonl\.tmp-\d+-\d+$/);
 });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { ChatMessage, ChatRequest, SamplingParams } from '../models/types.js';
+import { firstIssue } from '../util/zod-issue.js';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 
@@ -38,9 +39,9 @@ export interface BodyProblem {
 export function parseChatCompletionBody(raw: unknown): { ok: true; body: ChatCompletionBody } | { ok: false; problem: BodyProblem } {
   const parsed = chatCompletionBodySchema.safeParse(raw);
   if (parsed.success) return { ok: true, body: parsed.data };
-  const issue = parsed.error.issues[0];
-  const param = issue && issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.') : null;
-  return { ok: false, problem: { message: param ? `Invalid '${param}': ${issue.message}` : (issue?.message ?? 'invalid request body'), param } };
+  const issue = firstIssue(parsed.error);
+  const param = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.') : null;
+  return { ok: false, problem: { message: param ? `Invalid '${param}': ${issue.message}` : issue.message, param } };
 }
 
 export function toChatRequest(body: ChatCompletionBody): ChatRequest {

@@ -68,7 +68,8 @@ export async function startOpenAIServer(options: OpenAIServerOptions): Promise<R
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     counters.requests++;
-    const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
+    const [pathPart = '/'] = (req.url ?? '/').split('?');
+    const path = pathPart.replace(/\/+$/, '') || '/';
     if (path === '/v1/chat/completions') {
       if (req.method !== 'POST') throw new HttpProblem(405, `Method ${req.method} not allowed on ${path}; use POST`, 'invalid_request_error', 'method_not_allowed');
       await completeChat(req, res);

@@ -14,7 +14,7 @@ function corpusCounts(value: string): Partial<PretrainCounts> {
   const counts: Record<string, number> = {};
   for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [key, raw] = part.split('=');
-    if (!(key in DEFAULT_PRETRAIN_COUNTS)) throw new InputError(`unknown corpus section "${key}" (known: ${Object.keys(DEFAULT_PRETRAIN_COUNTS).join(', ')})`, { field: '--corpus-counts' });
+    if (key === undefined || !(key in DEFAULT_PRETRAIN_COUNTS)) throw new InputError(`unknown corpus section "${key}" (known: ${Object.keys(DEFAULT_PRETRAIN_COUNTS).join(', ')})`, { field: '--corpus-counts' });
     const n = Number(raw);
     if (!Number.isFinite(n) || n < 0) throw new InputError(`"${part}" needs a non-negative number`, { field: '--corpus-counts' });
     counts[key] = n;
@@ -87,6 +87,7 @@ export function registerModelCommands(program: Command): void {
         { role: 'user' as const, content: flags.prompt },
       ];
       const [g] = generate(m, tokenizer, [messages], { temperature: flags.temperature, topP: flags.topP, maxTokens: flags.maxTokens, seed: flags.seed });
+      if (!g) throw new Error('the model returned no generation for the prompt');
       process.stdout.write(g.text + '\n');
       m.dispose();
     });
