@@ -43,4 +43,16 @@ describe('candor interact', () => {
     assert.equal(s.status, 2);
     assert.match(s.stderr, /s\.jsonl:1, field "domain"/);
   });
+
+  it('refuses a seed whose starting assistant has no checkpoint, before writing anything', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'candor-interact-cli-'));
+    const file = join(dir, 'i.yaml');
+    writeFileSync(file, `out: ${join(dir, 'run')}\nassistant: embedded:${join(dir, 'bases', 'seed-{seed}')}\nseeds: [1, 2]\n`);
+    for (const args of [['--check', file], [file]]) {
+      const r = candor('interact', 'run', ...args);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /field "assistant": the starting assistant embedded:.*seed-1 has no checkpoint/);
+    }
+    assert.equal(existsSync(join(dir, 'run')), false);
+  });
 });

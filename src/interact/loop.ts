@@ -111,7 +111,7 @@ export function interactionPlan(config: InteractionConfig): { name: string; out:
   return {
     name: config.name,
     out: config.out,
-    assistants: [...new Set(config.seeds.map((seed) => assistantFor(config, seed)))],
+    assistants: startingAssistants(config),
     scenarios: scenarios.length,
     arms: arms.map((a) => a.name),
     rounds: config.rounds,
@@ -119,6 +119,18 @@ export function interactionPlan(config: InteractionConfig): { name: string; out:
     conversations_total: conversationCount(arms, config),
     training_jobs: arms.length * config.rounds,
   };
+}
+
+/** Every seed's starting assistant, checked before anything is written: a local checkpoint must hold its weights. */
+export function startingAssistants(config: InteractionConfig): string[] {
+  const specs = [...new Set(config.seeds.map((seed) => assistantFor(config, seed)))];
+  for (const spec of specs) {
+    const dir = localCheckpointDir(spec);
+    if (dir !== undefined && !existsSync(join(dir, 'model.safetensors'))) {
+      throw new InputError(`the starting assistant ${spec} has no checkpoint: ${join(dir, 'model.safetensors')} is missing`, { file: config.file, field: 'assistant' });
+    }
+  }
+  return specs;
 }
 
 export function loadScenarios(config: InteractionConfig): Scenario[] {
@@ -168,6 +180,7 @@ export async function runInteraction(config: InteractionConfig, options: Interac
   const scenarios = loadScenarios(config);
   const world = config.rendering === 'world' ? renderWorldScenarios(scenarios, generateWorld(config.world_seed)) : undefined;
   const arms = planArms(config);
+  startingAssistants(config);
   const backend = options.backend ?? backendFromConfig(config.backend, config.eval_endpoint, options.env ? { env: options.env as NodeJS.ProcessEnv } : {});
   const dir = options.out ?? config.out;
   const run = openRunDir(config, dir, options.resume ?? false);
