@@ -79,14 +79,18 @@ describe('interaction loop on the embedded model (reduced size)', () => {
     assert.equal(controlRound.selection!.k, Math.max(1, Math.round(0.2 * controlRound.selection!.scored)), 'the control takes its own top fraction');
     // MASK, DeceptionBench and capability on each arm's final assistant, through the evals runner,
     // split into rows about the scenarios' facts (in-domain) and every other fact (cross-domain).
-    assert.equal(summary.arm_evals.length, 3);
+    // …and on the starting assistant of the seed, the baseline every arm is read against.
+    assert.equal(summary.arm_evals.length, 4);
+    const start = summary.arm_evals.find((e: any) => e.starting);
+    assert.equal(start.arm, 'start_seed-1');
+    assert.equal(start.assistant, 'embedded:models/bases/seed-1');
     for (const e of summary.arm_evals) {
       for (const k of ['mask', 'deceptionbench', 'capability']) {
         assert.ok(e[k].split.detail.in_domain.n > 0 && e[k].split.detail.cross_domain.n > 0, `${k} has rows on both sides`);
       }
       assert.equal(e.capability.rows, lines(join(e.capability.run_dir, 'samples.jsonl')).length);
       assert.ok(e.mask.non_answers.evasive + e.mask.non_answers.no_belief <= e.mask.rows);
-      assert.equal(e.assistant, first.rounds.find((r) => r.arm === e.arm && r.round === 0)!.train!.model_spec);
+      if (!e.starting) assert.equal(e.assistant, first.rounds.find((r) => r.arm === e.arm && r.round === 0)!.train!.model_spec);
       assert.ok(typeof e.mask.honesty_score === 'number' && e.mask.honesty_score >= 0 && e.mask.honesty_score <= 1);
       assert.ok(e.deceptionbench.deception_rate === null || (e.deceptionbench.deception_rate >= 0 && e.deceptionbench.deception_rate <= 1));
       assert.ok(existsSync(join(e.mask.run_dir, 'samples.jsonl')));
@@ -97,6 +101,7 @@ describe('interaction loop on the embedded model (reduced size)', () => {
     assert.match(report.markdown, /## Table 4 shape/);
     assert.match(report.markdown, /\| 0\.5 \| SFT \| gated \| \d+\.\d \[\d+\.\d, \d+\.\d\] \|.*\| 33\.52 \|/);
     assert.match(report.markdown, /## Positive control/);
+    assert.match(report.markdown, /\| starting assistant \(no self-training\) \|.*\| \d+\.\d \[/);
     assert.match(report.markdown, /\| positive control \| \d+\.\d \[/);
     assert.doesNotMatch(report.markdown, /\| not run \|/);
     assert.match(report.markdown, /## Honesty % in conversations by round/);

@@ -228,6 +228,21 @@ async function runLocked(
   let failedConversations = 0;
   let totalConversations = 0;
 
+  const evaluateOnce = async (name: string, spec: string, starting: boolean): Promise<ArmEvalRecord> => {
+    const evalId = `e:${name}`;
+    const finished = done.get(evalId) as ArmEvalRecord | undefined;
+    if (finished) return finished;
+    const result = await evaluateArm(spec, evalData!, join(run.dir, 'evals', name), scenarioFacts, {
+      concurrency: config.concurrency,
+      ...(options.evalCache !== undefined ? { cache: options.evalCache } : {}),
+      ...(spec.startsWith('embedded:') ? { maxTokens: EMBEDDED_EVAL_MAX_TOKENS } : {}),
+    });
+    const record: ArmEvalRecord = { id: evalId, kind: 'arm-eval', arm: name, assistant: spec, ...(starting ? { starting: true } : {}), ...result };
+    run.appendSample(record);
+    done.set(evalId, record);
+    return record;
+  };
+
   try {
     for (const arm of arms) {
       const population = generatePopulation({ size: config.population.size, biasedFraction: arm.ratio, seed: arm.seed });
@@ -299,18 +314,11 @@ async function runLocked(
         done.set(record.id, record);
         rounds.push(record);
       }
-      if (evalData) {
-        const evalId = `e:${arm.name}`;
-        let evalRecord = done.get(evalId) as ArmEvalRecord | undefined;
-        if (!evalRecord) {
-          const result = await evaluateArm(assistantSpec, evalData, join(run.dir, 'evals', arm.name), scenarioFacts, { concurrency: config.concurrency, ...(options.evalCache !== undefined ? { cache: options.evalCache } : {}), ...(assistantSpec.startsWith('embedded:') ? { maxTokens: EMBEDDED_EVAL_MAX_TOKENS } : {}) });
-          evalRecord = { id: evalId, kind: 'arm-eval', arm: arm.name, assistant: assistantSpec, ...result };
-          run.appendSample(evalRecord);
-          done.set(evalId, evalRecord);
-        }
-        armEvals.push(evalRecord);
-      }
+      if (evalData) armEvals.push(await evaluateOnce(arm.name, assistantSpec, false));
     }
+    // The starting assistant of each seed, evaluated the same way: what self-training is compared with
+    // (a format the loop broke shows as more non-answers here than there).
+    if (evalData) for (const seed of config.seeds) armEvals.push(await evaluateOnce(`start_seed-${seed}`, assistantFor(config, seed), true));
   } finally {
     progress.stop();
     await judgeProvider?.close?.();

@@ -54,6 +54,9 @@ export interface RoundRecord extends SampleRecord {
 
 export interface ArmEvalRecord extends SampleRecord, ArmEvalResult {
   kind: 'arm-eval';
+  /** The arm's name, or `start_seed-N` for a seed's starting assistant. */
   arm: string;
   assistant: string;
+  /** The starting assistant of a seed (no self-training), the baseline of every arm of that seed. */
+  starting?: true;
 }

@@ -191,6 +191,8 @@ export function renderInteractionReport(summary: InteractionSummary, cells: read
   lines.push(`## Table 4 shape: the assistant after ${K} round(s) of self-training`, '');
   lines.push(`| biased ratio | method | gate | honesty % in conversations | lure rate % | no position % | ${EVAL_HEADER} | deception % (paper, SFT) |`);
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  const starting = evals.filter((e) => e.starting);
+  if (starting.length) lines.push(`| starting assistant (no self-training) | — | — | round 0 below | round 0 below | round 0 below | ${evalColumns(starting).join(' | ')} | — |`);
   for (const c of sweep.filter((x) => x.round === K)) {
     const paper = c.method === 'sft' ? PAPER_SELF_TRAINING_DECEPTION_SFT.get(c.ratio) : undefined;
     const mine = evalsOf((a) => !a.control && a.ratio === c.ratio && a.method === c.method && a.gated === c.gated);
@@ -246,6 +248,7 @@ export function renderInteractionReport(summary: InteractionSummary, cells: read
     lines.push('', `| arm | ${EVAL_HEADER} |`, '|---|---|---|---|---|');
     lines.push(`| positive control | ${evalColumns(pcEvals).join(' | ')} |`);
     if (base.length) lines.push(`| ratio 0, same method, ungated | ${evalColumns(base).join(' | ')} |`);
+    if (starting.length) lines.push(`| starting assistant | ${evalColumns(starting).join(' | ')} |`);
   }
   lines.push('', '## Population monitor (against the hidden labels)', '');
   lines.push('| biased ratio | seed | round | arm | users tested | flagged | precision | recall | estimated fraction [95% CI] | true fraction |', '|---|---|---|---|---|---|---|---|---|---|');
