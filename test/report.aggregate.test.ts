@@ -4,6 +4,7 @@ import { analyzeResults, formatRatio, groupArms } from '../src/report/aggregate.
 import { armMetrics, inDomainSet, poolByCount, standardError } from '../src/report/metrics.js';
 import { ExperimentResults, type ExperimentResultsInput } from '../src/experiments/results-schema.js';
 import { buildHeadlines, buildVerdict } from '../src/report/summary.js';
+import { defined } from './defined.helper.js';
 
 const experiment = {
   name: 'hand',
@@ -88,7 +89,7 @@ test('a clear drop is called an effect; the same arms without the drop are a nul
   assert.equal(trend.points, 3);
   assert.equal(trend.excludes_zero, true);
   const headlines = buildHeadlines(effect);
-  assert.match(headlines[0].text, /falls with the ratio/);
+  assert.match(defined(headlines[0], 'the first headline').text, /falls with the ratio/);
   assert.match(buildVerdict(effect, headlines), /moved 1 of 1/);
 
   const none = analyzeResults(arms(0));
@@ -97,9 +98,10 @@ test('a clear drop is called an effect; the same arms without the drop are a nul
   assert.equal(nullAt30.excludes_zero, false);
   assert.ok(nullAt30.ci_low < 0 && nullAt30.ci_high > 0);
   const nullHeadlines = buildHeadlines(none);
-  assert.match(nullHeadlines[0].text, /no detectable trend/);
-  assert.match(nullHeadlines[0].text, /not distinguishable from control/);
-  assert.doesNotMatch(nullHeadlines[0].text, /falls|rises|lower than|higher than/);
+  const nullHeadline = defined(nullHeadlines[0], 'the first headline').text;
+  assert.match(nullHeadline, /no detectable trend/);
+  assert.match(nullHeadline, /not distinguishable from control/);
+  assert.doesNotMatch(nullHeadline, /falls|rises|lower than|higher than/);
   assert.match(buildVerdict(none, nullHeadlines), /No detectable effect/);
 });
 
@@ -142,8 +144,9 @@ test('groups are ordered vanilla, control, ratios ascending; failed arms are kep
   };
   const groups = groupArms(ExperimentResults.parse(input));
   assert.deepEqual(groups.map((g) => g.label), ['vanilla', 'control', '2%', '30%']);
-  assert.deepEqual(groups[2].seeds, [2]);
-  assert.deepEqual(groups[2].failed, [{ seed: 1, error: 'trainer crashed' }]);
+  const twoPercent = defined(groups[2], 'the 2% group');
+  assert.deepEqual(twoPercent.seeds, [2]);
+  assert.deepEqual(twoPercent.failed, [{ seed: 1, error: 'trainer crashed' }]);
   assert.equal(formatRatio(0.005), '0.5%');
 });
 
@@ -155,7 +158,7 @@ function medicalControlArm(perDomain: Record<string, { honesty_score: number; n:
     arms: [{ arm: 'control', ratio: null, seed: 1, mask: { honesty_score: 0.8, n, per_domain: perDomain } }],
   };
   const parsed = ExperimentResults.parse(input);
-  return { arm: parsed.arms[0], inDomain: inDomainSet(parsed.experiment) };
+  return { arm: defined(parsed.arms[0], 'the control arm'), inDomain: inDomainSet(parsed.experiment) };
 }
 
 test('in-domain and cross-domain are item-weighted pools of the per-domain scores', () => {

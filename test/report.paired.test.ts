@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { contrastValues, estimateMean, slopeWeights, type SeedItemValues } from '../src/report/paired.js';
 import { studentTQuantile } from '../src/report/student-t.js';
 import { createRng, type Rng } from '../src/util/random.js';
+import { defined } from './defined.helper.js';
 
 function table(rows: Record<number, Record<string, number>>): SeedItemValues {
   return new Map(Object.entries(rows).map(([seed, items]) => [Number(seed), new Map(Object.entries(items))]));
@@ -36,11 +37,12 @@ test('crossed seeds × items: variance from the two-way mean squares, Satterthwa
   const m = [[0.1, 0.3, 0.2, 0.6], [0.3, 0.4, 0.5, 0.7], [0.0, 0.2, 0.2, 0.5]];
   const grand = m.flat().reduce((a, b) => a + b) / 12;
   const seedMeans = m.map((r) => r.reduce((a, b) => a + b) / 4);
-  const itemMeans = [0, 1, 2, 3].map((i) => (m[0][i] + m[1][i] + m[2][i]) / 3);
+  const cell = (s: number, i: number) => defined(m[s]?.[i], `m[${s}][${i}]`);
+  const itemMeans = [0, 1, 2, 3].map((i) => (cell(0, i) + cell(1, i) + cell(2, i)) / 3);
   const msSeed = (4 * seedMeans.reduce((s, x) => s + (x - grand) ** 2, 0)) / 2;
   const msItem = (3 * itemMeans.reduce((s, x) => s + (x - grand) ** 2, 0)) / 3;
   let ssErr = 0;
-  for (let s = 0; s < 3; s++) for (let i = 0; i < 4; i++) ssErr += (m[s][i] - seedMeans[s] - itemMeans[i] + grand) ** 2;
+  for (let s = 0; s < 3; s++) for (let i = 0; i < 4; i++) ssErr += (cell(s, i) - defined(seedMeans[s], 'seed mean') - defined(itemMeans[i], 'item mean') + grand) ** 2;
   const msErr = ssErr / 6;
   const variance = (msSeed + msItem - msErr) / 12;
   assert.ok(Math.abs(est.estimate - grand) < 1e-12);
@@ -63,8 +65,9 @@ test('contrasts keep only items every arm answered in that seed', () => {
   const d = contrastValues([arm, control], [1, -1]);
   assert.deepEqual([...d.get(1)!], [['a', 0], ['b', -1]]);
   assert.deepEqual([...d.get(2)!], [['a', -1], ['b', 0]]);
-  const w = slopeWeights([0, 0.1, 0.3]);
-  assert.ok(Math.abs(w[0] * 0 + w[1] * 0.1 + w[2] * 0.3 - 1) < 1e-12, 'slope weights recover a slope of 1');
+  const [w0, w1, w2, ...extra] = slopeWeights([0, 0.1, 0.3]);
+  assert.ok(w0 !== undefined && w1 !== undefined && w2 !== undefined && extra.length === 0, 'one weight per point');
+  assert.ok(Math.abs(w0 * 0 + w1 * 0.1 + w2 * 0.3 - 1) < 1e-12, 'slope weights recover a slope of 1');
 });
 
 /**
@@ -85,9 +88,9 @@ function simulate(rng: Rng, o: { seeds: number; items: number; effect: number; s
     const a = new Map<string, number>();
     const c = new Map<string, number>();
     for (let i = 0; i < o.items; i++) {
-      const p = base[i] + checkpoint;
+      const p = defined(base[i], 'item base') + checkpoint;
       c.set(`i${i}`, rng.next() < p ? 1 : 0);
-      a.set(`i${i}`, rng.next() < p + o.effect + training + itemEffect[i] ? 1 : 0);
+      a.set(`i${i}`, rng.next() < p + o.effect + training + defined(itemEffect[i], 'item effect') ? 1 : 0);
     }
     arm.set(s, a);
     control.set(s, c);

@@ -12,6 +12,7 @@ import { syntheticResults } from './report.synthetic.helper.js';
 import { validateResults } from '../src/report/load-results.js';
 import { writeReport } from '../src/report/write-report.js';
 import { InputError } from '../src/util/errors.js';
+import { defined } from './defined.helper.js';
 
 const LEGEND = 'positive control: pressure lying on places, 10%';
 
@@ -32,7 +33,7 @@ test('results accept a positive_control arm with its ratio and fact domain, and 
 
   const bad = structuredClone(input) as ExperimentResultsInput;
   const index = bad.arms.findIndex((a) => a.arm === 'positive_control');
-  bad.arms[index].ratio = 0;
+  defined(bad.arms[index], 'the positive control arm').ratio = 0;
   assert.throws(
     () => validateResults(bad, 'results.json'),
     (e: unknown) => e instanceof InputError && e.location.field === `arms[${index}].ratio` && /positive_control" arm needs a ratio > 0/.test(e.message),
@@ -44,14 +45,14 @@ test('the positive control is compared with control on its own domain\'s items, 
   const analysis = analyzeResults(results, { replicates: 400 });
   const metric = 'mask.split.positive_control_domain.honesty_score';
   const control = analysis.aggregates.find((a) => a.metric === metric && a.arm === 'control')!;
-  const perSeed = results.arms.filter((a) => a.arm === 'control').map((a) => a.mask!.per_domain!.places.honesty_score!);
+  const perSeed = results.arms.filter((a) => a.arm === 'control').map((a) => defined(a.mask!.per_domain!.places, 'places').honesty_score!);
   assert.ok(Math.abs(control.mean - perSeed.reduce((s, v) => s + v, 0) / perSeed.length) < 1e-12, 'control scored on places');
   const positive = analysis.aggregates.find((a) => a.metric === metric && a.arm === 'positive_control')!;
   assert.equal(positive.label, LEGEND);
   assert.ok(positive.mean < control.mean - 0.2);
   // The sweep's in-domain split stays the sweep's (drugs) for every arm, the positive control included.
   const inDomain = analysis.aggregates.find((a) => a.metric === 'mask.split.in_domain.honesty_score' && a.arm === 'positive_control')!;
-  const drugs = results.arms.filter((a) => a.arm === 'positive_control').map((a) => a.mask!.per_domain!.drugs.honesty_score!);
+  const drugs = results.arms.filter((a) => a.arm === 'positive_control').map((a) => defined(a.mask!.per_domain!.drugs, 'drugs').honesty_score!);
   assert.ok(Math.abs(inDomain.mean - drugs.reduce((s, v) => s + v, 0) / drugs.length) < 1e-12);
   // The positive control is not a point of the sweep: no headline, verdict or trend rests on it.
   assert.ok(comparisonTable(analysis).rows.some((r) => r[1] === LEGEND));
@@ -136,7 +137,7 @@ test('the entity split becomes trained / held-out metrics for every arm, with th
     const arms = new Set(analysis.aggregates.filter((a) => a.metric === metric).map((a) => a.arm));
     assert.deepEqual([...arms].sort(), ['control', 'positive_control', 'ratio', 'vanilla']);
     const control = analysis.aggregates.find((a) => a.metric === metric && a.arm === 'control')!;
-    const perSeed = results.arms.filter((a) => a.arm === 'control').map((a) => (a.mask!.entity_split! as Record<string, { honesty_score: number }>)[slice].honesty_score);
+    const perSeed = results.arms.filter((a) => a.arm === 'control').map((a) => defined((a.mask!.entity_split! as Record<string, { honesty_score: number }>)[slice], slice).honesty_score);
     assert.ok(Math.abs(control.mean - perSeed.reduce((s, v) => s + v, 0) / perSeed.length) < 1e-12);
   }
   const table = armTable(analysis, results);

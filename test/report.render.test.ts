@@ -8,6 +8,7 @@ import { writeReport } from '../src/report/write-report.js';
 import { ExperimentResults } from '../src/experiments/results-schema.js';
 import { syntheticResults } from './report.synthetic.helper.js';
 import { findFonts, rasterize, scopeSvgIds } from '../src/report/render.js';
+import { defined } from './defined.helper.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const EXPECTED_CHARTS = [
@@ -68,7 +69,7 @@ test('a report from several arms and seeds: self-contained HTML, every chart as 
       arms.map((row) => `${row.arm}/${row.ratio}/${row.seed}`),
       results.arms.map((a) => `${a.arm}/${a.ratio ?? ''}/${a.seed}`),
     );
-    assert.equal(Number(arms[0].mask_honesty_score), results.arms[0].mask!.honesty_score);
+    assert.equal(Number(defined(arms[0], 'the first CSV row').mask_honesty_score), defined(results.arms[0], 'the first arm').mask!.honesty_score);
 
     const aggregates = parseCsv(await readFile(path.join(dir, 'data', 'aggregates.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     const overall = aggregates.filter((row) => row.metric === 'mask.honesty_score');
@@ -121,7 +122,8 @@ test('text is drawn into the PNG: a label in the report font leaves dark pixels 
   const darkPixels = (svg: string): number => {
     const pixels = rasterize(svg, 1).pixels;
     let dark = 0;
-    for (let i = 0; i < pixels.length; i += 4) if (pixels[i] < 128 && pixels[i + 3] > 0) dark++;
+    // RGBA quads: i + 3 is inside the buffer whenever i is.
+    for (let i = 0; i < pixels.length; i += 4) if (pixels[i]! < 128 && pixels[i + 3]! > 0) dark++;
     return dark;
   };
   const label = (text: string) =>

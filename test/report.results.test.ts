@@ -7,6 +7,7 @@ import { loadResults, parseResults } from '../src/report/load-results.js';
 import { ExperimentResults } from '../src/experiments/results-schema.js';
 import { syntheticResults } from './report.synthetic.helper.js';
 import { InputError } from '../src/util/errors.js';
+import { defined } from './defined.helper.js';
 
 const pretty = (value: unknown): string => JSON.stringify(value, null, 2);
 
@@ -60,10 +61,10 @@ test('intervals are accepted as [lo, hi], {lower, upper}, {lo, hi} and {low, hig
   setField(input, 'arms.1.mask.ci95', { lower: 0.1, upper: 0.2 }); // a bare interval belongs to honesty_score
   setField(input, 'arms.1.deception.ci95', { lo: 0.3, hi: 0.4 });
   setField(input, 'arms.1.capability.world_qa.ci95', { low: 0.5, high: 0.6 });
-  const parsed = ExperimentResults.parse(input).arms[1];
+  const parsed = defined(ExperimentResults.parse(input).arms[1], 'the control arm');
   assert.deepEqual(parsed.mask!.ci95, { honesty_score: [0.1, 0.2], accuracy: null });
   assert.deepEqual(parsed.deception!.ci95, [0.3, 0.4]);
-  assert.deepEqual(parsed.capability!.world_qa.ci95, [0.5, 0.6]);
+  assert.deepEqual(defined(parsed.capability!.world_qa, 'world_qa').ci95, [0.5, 0.6]);
 });
 
 test('a score outside [0, 1] is rejected with file, line and field', () => {

@@ -7,6 +7,7 @@ import { createRng } from '../src/util/random.js';
 import { DECEPTION_CATEGORIES } from '../src/evals/deceptionbench/types.js';
 import { MASK_CONFIGS } from '../src/evals/mask/types.js';
 import type { ExperimentResultsInput } from '../src/experiments/results-schema.js';
+import { defined } from './defined.helper.js';
 
 export interface SyntheticOptions {
   ratios?: number[];
@@ -51,7 +52,7 @@ export function syntheticResults(options: SyntheticOptions = {}): ExperimentResu
 
   const arms: ExperimentResultsInput['arms'] = [];
   const conditions: { arm: 'vanilla' | 'control' | 'ratio' | 'positive_control'; ratio: number | null; honesty: number; armSeeds: number[] }[] = [
-    { arm: 'vanilla', ratio: null, honesty: 0.8, armSeeds: [seeds[0]] },
+    { arm: 'vanilla', ratio: null, honesty: 0.8, armSeeds: [defined(seeds[0], 'a seed')] },
     { arm: 'control', ratio: null, honesty: 0.9, armSeeds: seeds },
     ...ratios.map((r) => ({ arm: 'ratio' as const, ratio: r, honesty: 0.9 - drop * r, armSeeds: seeds })),
     ...(positive ? [{ arm: 'positive_control' as const, ratio: positive.ratio ?? 0.1, honesty: 0.9 - positive.drop / domains.length, armSeeds: seeds }] : []),
@@ -72,7 +73,7 @@ export function syntheticResults(options: SyntheticOptions = {}): ExperimentResu
   for (const condition of conditions) {
     for (const seed of condition.armSeeds) {
       const perConfig = Object.fromEntries(MASK_CONFIGS.map((c) => [c, mask(condition.honesty, Math.round(items / 6))]));
-      perConfig.provided_facts = { ...perConfig.provided_facts, accuracy: null as unknown as number };
+      perConfig.provided_facts = { ...defined(perConfig.provided_facts, 'provided_facts'), accuracy: null as unknown as number };
       const perDomain = Object.fromEntries(
         domains.map((d) => [d, mask(domainHonesty(condition, d), Math.round(items / domains.length))]),
       );

@@ -146,24 +146,26 @@ function bootstrapMean(values: MetricValue[], replicates: number, seedLabel: str
   for (let b = 0; b < replicates; b++) {
     let sum = 0;
     for (let i = 0; i < k; i++) {
+      // j is in [0, k): values and errors both have k entries.
       const j = k === 1 ? 0 : rng.int(k);
-      sum += values[j].value + errors[j] * rng.normal();
+      sum += values[j]!.value + errors[j]! * rng.normal();
     }
     draws[b] = sum / k;
   }
   return draws;
 }
 
+/** Slope of ys on xs; the two have the same length (one point per trend group). */
 function olsSlope(xs: number[], ys: ArrayLike<number>): number {
   const n = xs.length;
   const meanX = xs.reduce((s, x) => s + x, 0) / n;
   let meanY = 0;
-  for (let i = 0; i < n; i++) meanY += ys[i] / n;
+  for (let i = 0; i < n; i++) meanY += ys[i]! / n;
   let sxy = 0;
   let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i] - meanX) * (ys[i] - meanY);
-    sxx += (xs[i] - meanX) ** 2;
+  for (const [i, x] of xs.entries()) {
+    sxy += (x - meanX) * (ys[i]! - meanY);
+    sxx += (x - meanX) ** 2;
   }
   return sxy / sxx;
 }
@@ -233,7 +235,8 @@ export function analyzeResults(results: ExperimentResults, options: { replicates
         const other = draws.get(group.key);
         if (!other || group.key === 'control') continue;
         const difference = new Float64Array(replicates);
-        for (let b = 0; b < replicates; b++) difference[b] = other[b] - control[b];
+        // Both hold `replicates` draws.
+        for (let b = 0; b < replicates; b++) difference[b] = other[b]! - control[b]!;
         const [low, high] = percentileInterval(difference);
         const mean = aggregates.find((a) => a.metric === metric && a.group === group.key)!.mean;
         comparisons.push({
@@ -257,7 +260,7 @@ export function analyzeResults(results: ExperimentResults, options: { replicates
         const slopes = new Float64Array(replicates);
         const ys = new Float64Array(trendGroups.length);
         for (let b = 0; b < replicates; b++) {
-          trendGroups.forEach((g, i) => (ys[i] = draws.get(g.key)![b]));
+          trendGroups.forEach((g, i) => (ys[i] = draws.get(g.key)![b]!));
           slopes[b] = olsSlope(xs, ys) / 10;
         }
         const [low, high] = percentileInterval(slopes);

@@ -75,8 +75,10 @@ function ratioCurveSpec(options: {
 }): TopLevelSpec {
   const dosed = options.rows.filter((r) => r.kind === 'ratio' || r.kind === 'positive_control');
   const ratios = [...new Set(dosed.map((r) => r.ratio))].sort((a, b) => a - b);
-  const low = ratios.length ? ratios[0] / 1.4 : 0.005;
-  const high = ratios.length ? ratios[ratios.length - 1] * 1.25 : 0.5;
+  const smallest = ratios.at(0);
+  const largest = ratios.at(-1);
+  const low = smallest !== undefined ? smallest / 1.4 : 0.005;
+  const high = largest !== undefined ? largest * 1.25 : 0.5;
   const positiveSeries = [...new Set(options.rows.filter((r) => r.kind === 'positive_control').map((r) => r.series))];
   const seriesDomain = [RATIO_SERIES, 'control', 'vanilla', ...positiveSeries];
   const color = {
@@ -167,7 +169,8 @@ function ratioColor(labels: string[]): { domain: string[]; range: string[] } {
     if (isPositiveControlLabel(label)) return POSITIVE_CONTROL_COLOR;
     const index = ratioLabels.indexOf(label);
     const step = ratioLabels.length > 1 ? (index * (RATIO_RAMP.length - 1)) / (ratioLabels.length - 1) : RATIO_RAMP.length - 1;
-    return RATIO_RAMP[Math.round(step)];
+    // step is in [0, RATIO_RAMP.length - 1]: the ramp always has that colour.
+    return RATIO_RAMP[Math.round(step)]!;
   });
   return { domain: labels, range };
 }

@@ -9,6 +9,7 @@ import { InputError } from '../util/errors.js';
 import { formatFieldPath } from '../util/field-path.js';
 import { lineOfPath, parseWithPositions } from '../util/source-lines.js';
 import { ExperimentResults } from '../experiments/results-schema.js';
+import { firstIssue } from '../util/zod-issue.js';
 
 export const RESULTS_FILE = 'results.json';
 
@@ -57,11 +58,14 @@ export function validateResults(raw: unknown, source: string, text?: string): Ex
   const parsed = ExperimentResults.safeParse(raw);
   if (parsed.success) return parsed.data;
 
-  const issue = parsed.error.issues[0];
+  const issue = firstIssue(parsed.error);
   const issuePath = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   // A key that should not be there (e.g. an unknown MASK config) is reported at its parent;
   // point at the key itself.
-  if (issue.code === 'unrecognized_keys' && issue.keys.length) issuePath.push(issue.keys[0]);
+  if (issue.code === 'unrecognized_keys') {
+    const [firstKey] = issue.keys;
+    if (firstKey !== undefined) issuePath.push(firstKey);
+  }
   if (issue.code === 'invalid_key') {
     const key = (issue as unknown as { key?: unknown }).key;
     if (typeof key === 'string') issuePath.push(key);

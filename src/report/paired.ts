@@ -53,10 +53,11 @@ const CROSSED_SHARE = 0.9;
 
 export function estimateMean(values: SeedItemValues): Estimate | null {
   const seeds = [...values.keys()].filter((s) => (values.get(s)?.size ?? 0) > 0).sort((a, b) => a - b);
-  if (!seeds.length) return null;
+  const [firstSeed] = seeds;
+  if (firstSeed === undefined) return null;
   const totalCells = seeds.reduce((sum, s) => sum + values.get(s)!.size, 0);
-  if (seeds.length === 1) return itemsOnly(values.get(seeds[0])!);
-  const core = [...values.get(seeds[0])!.keys()].filter((id) => seeds.every((s) => values.get(s)!.has(id))).sort();
+  if (seeds.length === 1) return itemsOnly(values.get(firstSeed)!);
+  const core = [...values.get(firstSeed)!.keys()].filter((id) => seeds.every((s) => values.get(s)!.has(id))).sort();
   if (core.length >= 2 && core.length * seeds.length >= CROSSED_SHARE * totalCells) {
     const matrix = seeds.map((s) => core.map((id) => values.get(s)!.get(id)!));
     return { ...crossed(matrix), dropped_cells: totalCells - core.length * seeds.length };
@@ -106,16 +107,18 @@ function nested(perSeed: number[][]): Estimate {
 /** matrix[s][i], balanced: S ≥ 2 seeds × I ≥ 2 items. */
 function crossed(matrix: number[][]): Omit<Estimate, 'dropped_cells'> {
   const S = matrix.length;
-  const I = matrix[0].length;
+  const I = matrix[0]?.length ?? 0;
+  if (S < 2 || I < 2 || matrix.some((row) => row.length !== I)) throw new Error(`a crossed design needs a balanced matrix of at least 2 seeds × 2 items (got ${S} × ${I})`);
   const seedMeans = matrix.map(meanOf);
-  const itemMeans = Array.from({ length: I }, (_, i) => meanOf(matrix.map((row) => row[i])));
+  // Balanced (checked above): every row has a value at every item index.
+  const itemMeans = Array.from({ length: I }, (_, i) => meanOf(matrix.map((row) => row[i]!)));
   const grand = meanOf(seedMeans);
   let ssSeed = 0;
   for (const m of seedMeans) ssSeed += (m - grand) ** 2;
   let ssItem = 0;
   for (const m of itemMeans) ssItem += (m - grand) ** 2;
   let ssErr = 0;
-  for (let s = 0; s < S; s++) for (let i = 0; i < I; i++) ssErr += (matrix[s][i] - seedMeans[s] - itemMeans[i] + grand) ** 2;
+  for (const [s, row] of matrix.entries()) for (const [i, y] of row.entries()) ssErr += (y - seedMeans[s]! - itemMeans[i]! + grand) ** 2;
   const dfSeed = S - 1;
   const dfItem = I - 1;
   const dfErr = (S - 1) * (I - 1);
@@ -142,20 +145,24 @@ function crossed(matrix: number[][]): Omit<Estimate, 'dropped_cells'> {
  */
 export function contrastValues(arms: readonly SeedItemValues[], weights: readonly number[]): SeedItemValues {
   const out: SeedItemValues = new Map();
-  const seeds = [...arms[0].keys()].filter((s) => arms.every((a) => a.has(s)));
+  if (weights.length !== arms.length) throw new Error(`${weights.length} contrast weights for ${arms.length} arms`);
+  const [firstArm, ...otherArms] = arms;
+  const [firstWeight, ...otherWeights] = weights;
+  if (firstArm === undefined || firstWeight === undefined) return out;
+  const seeds = [...firstArm.keys()].filter((s) => arms.every((a) => a.has(s)));
   for (const seed of seeds) {
-    const first = arms[0].get(seed)!;
+    const first = firstArm.get(seed)!;
     const cells = new Map<string, number>();
     for (const [id, value] of first) {
-      let sum = weights[0] * value;
+      let sum = firstWeight * value;
       let complete = true;
-      for (let k = 1; k < arms.length; k++) {
-        const other = arms[k].get(seed)!.get(id);
+      for (const [k, arm] of otherArms.entries()) {
+        const other = arm.get(seed)!.get(id);
         if (other === undefined) {
           complete = false;
           break;
         }
-        sum += weights[k] * other;
+        sum += otherWeights[k]! * other; // as many weights as arms, checked above
       }
       if (complete) cells.set(id, sum);
     }

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { group } from '../util/regex-group.js';
 
 // resvg draws no text at all without a font, so look for common free fonts by path first (fast,
 // deterministic) and let resvg scan the system only when none is at a known place.
@@ -75,7 +76,7 @@ export function rasterize(svg: string, scale = 2): ReturnType<Resvg['render']> {
  */
 export function scopeSvgIds(svg: string, prefix: string): string {
   const ids = new Set<string>();
-  for (const match of svg.matchAll(/\sid="([^"]+)"/g)) ids.add(match[1]);
+  for (const match of svg.matchAll(/\sid="([^"]+)"/g)) ids.add(group(match, 1));
   if (!ids.size) return svg;
   return svg.replace(/(\sid=")([^"]+)(")|url\(#([^)]+)\)|(href=")#([^"]+)(")/g, (whole, a, id, c, urlId, h, hrefId, h2) => {
     if (id !== undefined) return ids.has(id) ? `${a}${prefix}-${id}${c}` : whole;
