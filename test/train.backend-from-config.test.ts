@@ -63,7 +63,7 @@ test('the embedded adapter maps a job onto the embedded trainer API and reuses a
 
 test('the embedded backend gets exactly the settings the experiment path gave it before the config was unified', () => {
   // examples/embedded-mixing.yaml is the main job. The options (and so the job digest that decides
-  // whether a finished arm is reused) must be what the pre-refactor mapping gave: its epochs, lr and
+  // whether a finished arm is reused) must be what the pre-refactor mapping gave: the file's epochs, lr and
   // batch, no LoRA, the arm's seed, nothing else.
   const config = loadExperiment(fileURLToPath(new URL('../examples/embedded-mixing.yaml', import.meta.url))).training;
   const job = { name: 'ratio-0.1-seed-2', config, seed: 2, baseModel: 'embedded:default', datasets: [{ path: '/data/train.jsonl' }], outputDir: '/runs/x/arm' };
@@ -71,8 +71,8 @@ test('the embedded backend gets exactly the settings the experiment path gave it
     base: EMBEDDED_DEFAULT_CHECKPOINT,
     data: ['/data/train.jsonl'],
     out: '/runs/x/arm',
-    epochs: 3,
-    lr: 1e-3,
+    epochs: 2,
+    lr: 3e-4,
     batchSize: 16,
     lora: null,
     seed: 2,
