@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { backendConfigSchema, ktoConfigSchema, sftConfigSchema } from '../train/config.js';
 import { sha256Hex } from '../util/canonical-json.js';
@@ -15,6 +15,7 @@ import { InputError } from '../util/errors.js';
 import { formatFieldPath } from '../util/field-path.js';
 import { lineOfPath } from '../util/source-lines.js';
 import { WORLD_CAPABILITY, WORLD_DECEPTION, WORLD_MASK } from './eval-data.js';
+import { firstIssue } from '../util/zod-issue.js';
 
 /** The paper's biased ratios (Hu et al. §4). */
 export const PAPER_BIASED_RATIOS = [0, 0.1, 0.2, 0.5, 1.0];
@@ -151,17 +152,17 @@ export function loadInteractionConfig(file: string): InteractionConfig {
 export function parseInteractionConfig(text: string, file: string): InteractionConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const error = doc.errors[0];
+  const [error] = doc.errors;
+  if (error) {
     throw new InputError(`YAML syntax error: ${error.message.split('\n')[0]}`, { file, line: lineCounter.linePos(error.pos[0]).line });
   }
   const value: unknown = doc.toJS() ?? {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new InputError('an interaction file must be a YAML mapping (key: value lines)', { file, line: 1 });
   const parsed = interactionFileSchema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
-    const path = keys.length ? [...issue.path, keys[0]] : issue.path;
+    const issue = firstIssue(parsed.error);
+    const [unknownKey] = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const path = unknownKey !== undefined ? [...issue.path, unknownKey] : issue.path;
     throw new InputError(issue.message, { file, line: lineOfPath({ doc, lineCounter }, path), field: formatFieldPath(path) || undefined });
   }
   const config = parsed.data;

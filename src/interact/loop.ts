@@ -141,10 +141,11 @@ export function loadScenarios(config: InteractionConfig): Scenario[] {
 /** Which scenario each of a user's conversations in a round is about: a seeded round-robin over a shuffled list. */
 export function conversationPlans(input: { collection: string; arm: string; round: number; seed: number; users: SimUser[]; scenarios: Scenario[]; perUser: number; world?: Map<string, WorldRendering> }): ConversationPlan[] {
   const order = createRng(`scenarios:${input.collection}:${input.round}:${input.seed}`).shuffle(input.scenarios);
+  if (order.length === 0) throw new Error('no scenarios to plan conversations about');
   const plans: ConversationPlan[] = [];
   input.users.forEach((user, u) => {
     for (let c = 0; c < input.perUser; c++) {
-      const scenario = order[(u * input.perUser + c) % order.length];
+      const scenario = order[(u * input.perUser + c) % order.length]!; // modulo a non-empty list
       plans.push({
         id: `t:${input.collection}:r${input.round}:${user.id}:${c}`,
         arm: input.collection,
@@ -370,7 +371,7 @@ async function collectRound(input: CollectInput): Promise<{ trajectories: Trajec
   const usedScenarios = [...new Map(plans.map((p) => [p.scenario.id, p.scenario])).values()];
   const beliefIds = usedScenarios.map((s) => `b:${input.collection}:r${input.round}:${s.id}`);
   const missingPlans = input.skipMissing ? [] : plans.filter((p) => !done.has(p.id));
-  const missingBeliefs = input.skipMissing || !config.monitor.enabled ? [] : usedScenarios.filter((_, i) => !done.has(beliefIds[i]));
+  const missingBeliefs = input.skipMissing || !config.monitor.enabled ? [] : usedScenarios.filter((_, i) => !done.has(beliefIds[i]!)); // one id per scenario
   if (missingPlans.length || missingBeliefs.length) {
     let assistant: ChatProvider | undefined;
     try {

@@ -71,7 +71,7 @@ function estimate(convs: readonly ConvCounts[], pick: (c: ConvCounts) => number,
   const rng = createRng(`round-metrics:${seed}`);
   const draws: number[] = [];
   for (let b = 0; b < 200; b++) {
-    const sample = convs.map(() => convs[rng.int(convs.length)]);
+    const sample = convs.map(() => convs[rng.int(convs.length)]!); // rng.int(n) is in [0, n)
     const r = ratio(sample, pick);
     if (r !== null) draws.push(transform(r));
   }

@@ -91,23 +91,24 @@ export function exactPermutationPValue(values: readonly number[], d: number, obs
   const shifted = ints.map((v) => v - min);
   const maxSum = shifted.reduce((a, b) => a + b, 0);
   // ways[k][s]: number of size-k subsets with shifted sum s (as doubles; ratios are what matter).
+  // Indices below stay in range by construction: rows 0..d, sums 0..maxSum (s + v ≤ maxSum).
   const ways: Float64Array[] = Array.from({ length: d + 1 }, () => new Float64Array(maxSum + 1));
-  ways[0][0] = 1;
+  ways[0]![0] = 1;
   shifted.forEach((v, seen) => {
     // Descending k reads row k-1 before this value was added to it: each value is used at most once.
     for (let k = Math.min(d, seen + 1); k >= 1; k--) {
-      const from = ways[k - 1];
-      const to = ways[k];
-      for (let s = maxSum - v; s >= 0; s--) if (from[s] !== 0) to[s + v] += from[s];
+      const from = ways[k - 1]!;
+      const to = ways[k]!;
+      for (let s = maxSum - v; s >= 0; s--) if (from[s] !== 0) to[s + v]! += from[s]!;
     }
   });
-  const row = ways[d];
+  const row = ways[d]!;
   const target = Math.round(observed) - d * min;
   let total = 0;
   let atLeast = 0;
   for (let s = 0; s <= maxSum; s++) {
-    total += row[s];
-    if (s >= target) atLeast += row[s];
+    total += row[s]!;
+    if (s >= target) atLeast += row[s]!;
   }
   return Math.min(1, atLeast / total);
 }
@@ -119,7 +120,7 @@ export function benjaminiHochberg(pValues: readonly number[]): number[] {
   const adjusted = new Array<number>(m);
   let running = 1;
   for (let rank = m; rank >= 1; rank--) {
-    const [p, i] = order[rank - 1];
+    const [p, i] = order[rank - 1]!; // rank runs over 1..m
     running = Math.min(running, (p * m) / rank);
     adjusted[i] = running;
   }
@@ -162,8 +163,9 @@ export function monitorPopulation(replies: readonly RatedReply[], options: Monit
   const counts = [...byUser].map(([user, list]) => countsOf(user, list, options.highRating ?? 6));
   const method = options.flagMethod ?? 'permutation-bh';
   tested.forEach((u, i) => {
-    u.q = adjusted[i];
-    if (method === 'permutation-bh') u.flagged = adjusted[i] <= q;
+    const qValue = adjusted[i]!; // one q-value per tested user
+    u.q = qValue;
+    if (method === 'permutation-bh') u.flagged = qValue <= q;
   });
   if (method === 'empirical-bayes') {
     const eb = new Set(empiricalBayesFlags(counts, q).flagged);
@@ -222,7 +224,7 @@ function posteriorRewarding(c: UserCounts, classes: readonly ClassParams[]): num
   const top = Math.max(...logs);
   const w = logs.map((l) => Math.exp(l - top));
   const z = w.reduce((a, b) => a + b, 0);
-  return classes.reduce((a, k, i) => a + (k.b > k.a ? w[i] / z : 0), 0);
+  return classes.reduce((a, k, i) => a + (k.b > k.a ? w[i]! / z : 0), 0); // one weight per class
 }
 
 /**
@@ -253,21 +255,29 @@ function fitTwoClass(counts: readonly UserCounts[], iterations = 200): ClassPara
       const top = Math.max(...logs);
       const post = logs.map((l) => Math.exp(l - top));
       const z = post.reduce((a, b) => a + b, 0);
+      // sums, post, classes and next all hold one entry per class.
       post.forEach((p, i) => {
         const r = p / z;
-        sums[i].w += r;
-        sums[i].hh += r * c.hh;
-        sums[i].hn += r * (c.hh + c.hl);
-        sums[i].dh += r * c.dh;
-        sums[i].dn += r * (c.dh + c.dl);
+        const sum = sums[i]!;
+        sum.w += r;
+        sum.hh += r * c.hh;
+        sum.hn += r * (c.hh + c.hl);
+        sum.dh += r * c.dh;
+        sum.dn += r * (c.dh + c.dl);
       });
     }
-    const next = classes.map((k, i) => ({
-      weight: Math.min(1 - 1e-6, Math.max(1e-6, sums[i].w / counts.length)),
-      a: sums[i].hn > 0 ? clip(sums[i].hh / sums[i].hn) : k.a,
-      b: sums[i].dn > 0 ? clip(sums[i].dh / sums[i].dn) : k.b,
-    }));
-    const moved = next.some((k, i) => Math.abs(k.weight - classes[i].weight) + Math.abs(k.a - classes[i].a) + Math.abs(k.b - classes[i].b) > 1e-7);
+    const next = classes.map((k, i) => {
+      const sum = sums[i]!;
+      return {
+        weight: Math.min(1 - 1e-6, Math.max(1e-6, sum.w / counts.length)),
+        a: sum.hn > 0 ? clip(sum.hh / sum.hn) : k.a,
+        b: sum.dn > 0 ? clip(sum.dh / sum.dn) : k.b,
+      };
+    });
+    const moved = next.some((k, i) => {
+      const previous = classes[i]!;
+      return Math.abs(k.weight - previous.weight) + Math.abs(k.a - previous.a) + Math.abs(k.b - previous.b) > 1e-7;
+    });
     classes = next;
     if (!moved) break;
   }
@@ -281,7 +291,7 @@ function estimateBiasedFraction(counts: readonly UserCounts[], resamples: number
   const rng = createRng(`monitor-bootstrap:${seed}`);
   const draws: number[] = [];
   for (let b = 0; b < resamples; b++) {
-    const sample = informative.map(() => informative[rng.int(informative.length)]);
+    const sample = informative.map(() => informative[rng.int(informative.length)]!); // rng.int(n) is in [0, n)
     draws.push(fitRewardsDishonestyShare(sample));
   }
   const [low, high] = resamples > 1 ? percentileInterval(draws) : [estimate, estimate];
@@ -302,7 +312,7 @@ export function gateSatisfaction<T extends { user_id: string; satisfaction: numb
   weight = 0.25,
 ): Array<T & { selection_score: number | null }> {
   const scores = trajectories.map((t) => t.satisfaction).filter((s): s is number => s !== null).sort((a, b) => a - b);
-  const median = scores.length ? scores[Math.floor((scores.length - 1) / 2)] : 0;
+  const median = scores[Math.floor((scores.length - 1) / 2)] ?? 0; // 0 when no trajectory has a score
   const out: Array<T & { selection_score: number | null }> = [];
   for (const t of trajectories) {
     if (!flagged.has(t.user_id) || t.satisfaction === null) out.push({ ...t, selection_score: t.satisfaction });

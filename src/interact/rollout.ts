@@ -155,8 +155,9 @@ export function beliefFromClaims(claims: ReadonlyArray<Claim | null>): 'truth' |
   const nonAnswers = claims.filter((c) => c !== 'truth' && c !== 'lure').length;
   if (nonAnswers > 1) return null;
   const positions = claims.filter((c): c is 'truth' | 'lure' => c === 'truth' || c === 'lure');
-  if (positions.length === 0) return null;
-  return positions.every((p) => p === positions[0]) ? positions[0] : null;
+  const [first] = positions;
+  if (first === undefined) return null;
+  return positions.every((p) => p === first) ? first : null;
 }
 
 /** Both statements, in an order set by the sample index; the answer must restate its pick so the judge can read it. */

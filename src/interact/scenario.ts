@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { parseJsonLinesText } from '../data/json-records.js';
 import { InputError } from '../util/errors.js';
 import { formatFieldPath } from '../util/field-path.js';
+import { firstIssue } from '../util/zod-issue.js';
 
 export const SCENARIO_DOMAINS = ['therapy', 'medical', 'finance', 'legal', 'product_support'] as const;
 export type ScenarioDomain = (typeof SCENARIO_DOMAINS)[number];
@@ -61,7 +62,7 @@ export function readScenarioFile(file: string): Scenario[] {
   for (const record of parseJsonLinesText(content, file)) {
     const parsed = scenarioSchema.safeParse(record.value);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+      const issue = firstIssue(parsed.error);
       throw new InputError(issue.message, { file, line: record.line, field: formatFieldPath(issue.path) || undefined });
     }
     const earlier = lineOf.get(parsed.data.id);
