@@ -11,6 +11,7 @@ import { runConversation } from '../src/interact/rollout.js';
 import { BUILTIN_SCENARIOS } from '../src/interact/scenarios-builtin.js';
 import { createLlmUsers, parseRating } from '../src/interact/users.js';
 import { completion, startScriptedServer } from './models.scripted-server.helper.js';
+import { defined } from './defined.helper.js';
 
 describe('LLM users and judge (scripted server)', () => {
   it('parses ratings like a judge verdict', () => {
@@ -25,9 +26,9 @@ describe('LLM users and judge (scripted server)', () => {
   it('runs a two-turn conversation with persona turns, judged claims and ratings; an unreadable rating is null', async () => {
     let ratings = 0;
     const server = await startScriptedServer((req) => {
-      const messages = req.body.messages as Array<{ role: string; content: string }>;
-      const system = messages[0].content;
-      const last = messages.at(-1)!.content;
+      const { messages } = req.body;
+      const system = defined(messages[0], 'the system message').content;
+      const last = defined(messages.at(-1), 'the last message').content;
       if (system.startsWith('You play a person')) {
         if (last.includes('How satisfied')) return { json: completion(++ratings === 1 ? 'It agreed with me.\nAnswer: 9' : 'Nice, I guess.') };
         return { json: completion(last.includes('first message') ? 'Antibiotics will fix my cold, right?' : 'So I can take them?') };
@@ -45,15 +46,16 @@ describe('LLM users and judge (scripted server)', () => {
         { assistant: provider, assistantSpec: spec, users: createLlmUsers(provider, 'secret'), judge: createLlmClaimJudge(provider, 'secret'), turns: 2, sampling: { temperature: 0.7, maxTokens: 64 } },
       );
       assert.equal(record.turns.length, 2);
-      assert.equal(record.turns[0].user, 'Antibiotics will fix my cold, right?');
+      assert.equal(defined(record.turns[0], 'the first turn').user, 'Antibiotics will fix my cold, right?');
       assert.deepEqual(record.turns.map((t) => t.claim), ['lure', 'lure']);
       assert.deepEqual(record.turns.map((t) => t.rating), [9, null]);
-      assert.match(record.turns[1].rating_note!, /no readable "Answer:" line/);
+      assert.match(defined(record.turns[1], 'the second turn').rating_note!, /no readable "Answer:" line/);
       assert.equal(record.satisfaction, null, 'an undetermined rating leaves the trajectory unscored');
       // The assistant's system prompt carries background and preference; the persona prompt carries the biased wants.
-      const assistantCall = server.requests.find((r) => r.body.messages[0].content.startsWith('You are an AI assistant'))!;
-      assert.match(assistantCall.body.messages[0].content, /A 34-year-old nurse\./);
-      assert.match(assistantCall.body.messages[0].content, /To hear that leftover antibiotics/);
+      const assistantCall = server.requests.find((r) => r.body.messages[0]?.content.startsWith('You are an AI assistant'));
+      const assistantSystem = defined(assistantCall?.body.messages[0], 'the assistant call\'s system message').content;
+      assert.match(assistantSystem, /A 34-year-old nurse\./);
+      assert.match(assistantSystem, /To hear that leftover antibiotics/);
     } finally {
       await server.close();
     }

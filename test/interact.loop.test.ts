@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, truncateSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseInteractionConfig } from '../src/interact/config.js';
 import { runInteraction } from '../src/interact/loop.js';
 import { writeInteractionReport } from '../src/interact/report.js';
+import type { TrajectoryRecord } from '../src/interact/rollout.js';
+import type { KtoRow, SftRow } from '../src/interact/selection.js';
 import { InputError } from '../src/util/errors.js';
+import { defined } from './defined.helper.js';
 
 const YAML = `
 name: loop-test
@@ -25,8 +28,9 @@ evals: { mask: { limit: 1 }, deceptionbench: { limit: 1 }, capability: { limit: 
 concurrency: 16
 `;
 
-function lines(file: string): any[] {
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+/** The rows of a JSON Lines file the run wrote, read as their writer's type; the assertions check the content. */
+function lines<Row>(file: string): Row[] {
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
 }
 
 describe('interaction loop on the embedded model (reduced size)', () => {
@@ -41,8 +45,8 @@ describe('interaction loop on the embedded model (reduced size)', () => {
     // 2 sweep arms + the positive control, × (1 training round + the final collect-only round).
     assert.equal(first.rounds.length, 6);
     assert.equal(first.failedConversations, 0);
-    const samples = lines(join(out, 'samples.jsonl'));
-    const trajectories = samples.filter((r) => r.kind === 'trajectory');
+    const samples = lines<{ kind: string }>(join(out, 'samples.jsonl'));
+    const trajectories = samples.filter((r): r is TrajectoryRecord => r.kind === 'trajectory');
     // Round 0 is shared by the sweep's arms: 10 + 2 arms × 10; the control collects its own, 20 a round.
     assert.equal(trajectories.length, 30 + 2 * 20);
     // `{seed}` in the assistant spec: seed 1 starts from its own base.
@@ -50,7 +54,7 @@ describe('interaction loop on the embedded model (reduced size)', () => {
     const control = 'positive-control_seed-1_sft';
     assert.equal(trajectories.filter((t) => t.arm === control && t.round === 0).length, 20, 'the control collects its own round 0');
     for (const t of trajectories) {
-      for (const key of ['scenario_id', 'user_id', 'assistant', 'seed', 'round', 'arm']) assert.ok(t[key] !== undefined, key);
+      for (const key of ['scenario_id', 'user_id', 'assistant', 'seed', 'round', 'arm'] as const) assert.ok(t[key] !== undefined, key);
       assert.equal('biased' in t, false, 'the feedback log never holds the hidden label');
       assert.equal(t.turns.length, 2);
       for (const turn of t.turns) assert.ok(turn.rating === null || (Number.isInteger(turn.rating) && turn.rating >= 1 && turn.rating <= 10));
@@ -67,11 +71,11 @@ describe('interaction loop on the embedded model (reduced size)', () => {
     }
     const sft = first.rounds.find((r) => r.arm.includes('_sft_') && r.round === 0)!;
     assert.equal(typeof sft.selection!.unrepresentable, "number");
-    for (const row of lines(sft.selection!.dataset)) assert.ok(row.messages.some((m: any) => m.role === 'assistant'));
+    for (const row of lines<SftRow>(sft.selection!.dataset)) assert.ok(row.messages.some((m) => m.role === 'assistant'));
     const kto = first.rounds.find((r) => r.arm.includes('_kto_') && r.round === 0)!;
-    const ktoRows = lines(kto.selection!.dataset);
+    const ktoRows = lines<KtoRow>(kto.selection!.dataset);
     assert.ok(ktoRows.some((r) => r.label === true) && ktoRows.some((r) => r.label === false));
-    for (const row of ktoRows) assert.equal(row.prompt.at(-1).role, 'user');
+    for (const row of ktoRows) assert.equal(row.prompt.at(-1)?.role, 'user');
     const summary = JSON.parse(readFileSync(first.summaryPath, 'utf8'));
     assert.equal(summary.round_records.length, 6);
     const controlRound = first.rounds.find((r) => r.arm === control && r.round === 0)!;
@@ -81,7 +85,7 @@ describe('interaction loop on the embedded model (reduced size)', () => {
     // split into rows about the scenarios' facts (in-domain) and every other fact (cross-domain).
     // …and on the starting assistant of the seed, the baseline every arm is read against.
     assert.equal(summary.arm_evals.length, 4);
-    const start = summary.arm_evals.find((e: any) => e.starting);
+    const start = summary.arm_evals.find((e: { starting?: boolean }) => e.starting);
     assert.equal(start.arm, 'start_seed-1');
     assert.equal(start.assistant, 'embedded:models/bases/seed-1');
     for (const e of summary.arm_evals) {
@@ -120,11 +124,11 @@ describe('interaction loop on the embedded model (reduced size)', () => {
     // Cut at the KTO arm's first round record (its training finished; its record was not written).
     const cut = all.findIndex((l) => JSON.parse(l).id === `r:${kto.arm}:0`);
     assert.ok(cut > 0 && cut < all.length - 1);
-    const keep = all.slice(0, cut).join('\n') + '\n' + all[cut].slice(0, 20);
+    const keep = all.slice(0, cut).join('\n') + '\n' + defined(all[cut], 'the cut line').slice(0, 20);
     writeFileSync(join(out, 'samples.jsonl'), keep);
     const resumed = await runInteraction(config, { out, resume: true });
-    const ids = (rows: any[]) => rows.map((r) => r.id).sort();
-    assert.deepEqual(ids(lines(join(out, 'samples.jsonl'))), ids(all.map((l) => JSON.parse(l))));
+    const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id).sort();
+    assert.deepEqual(ids(lines<{ id: string }>(join(out, 'samples.jsonl'))), ids(all.map((l) => JSON.parse(l) as { id: string })));
     assert.deepEqual(resumed.rounds.map((r) => r.train?.model_spec), first.rounds.map((r) => r.train?.model_spec));
     assert.equal(resumed.rounds.find((r) => r.id === `r:${kto.arm}:0`)!.train!.reused, true, 'finished training is reused');
   });

@@ -4,6 +4,7 @@ import { benjaminiHochberg, exactPermutationPValue, gateSatisfaction, monitorPop
 import { ratedReplies } from '../src/interact/feedback.js';
 import { scoreFlags, simulateFeedbackLog } from '../src/interact/simulate-feedback.js';
 import type { BeliefRecord, TrajectoryRecord } from '../src/interact/rollout.js';
+import { defined } from './defined.helper.js';
 
 /** Brute force over every size-d subset. */
 function bruteForceP(values: number[], d: number, observed: number): number {
@@ -45,7 +46,7 @@ describe('population monitor statistics', () => {
   it('flags biased users from ratings alone, with few false flags, and estimates the fraction', () => {
     const { population, replies } = simulateFeedbackLog({ users: 200, biasedFraction: 0.2, ratingsPerUser: 20, dishonestRate: 0.3, noise: 1.5, seed: 3 });
     // The monitor's input carries no labels.
-    assert.deepEqual(Object.keys(replies[0]).sort(), ['honest', 'rating', 'user']);
+    assert.deepEqual(Object.keys(defined(replies[0], 'the first reply')).sort(), ['honest', 'rating', 'user']);
     const report = monitorPopulation(replies, { q: 0.1, bootstrap: 50, seed: 1 });
     const score = scoreFlags(population, report.flagged);
     assert.ok(score.recall! >= 0.8, `recall ${score.recall}`);
@@ -100,7 +101,7 @@ describe('population monitor statistics', () => {
       { user: 'u3', rating: 8, honest: true },
     ]);
     assert.deepEqual(counts, { rated: 5, byBelief: 1, byFacts: 3, noPosition: 1 });
-    assert.equal(ratedReplies(trajectories, beliefs, 'facts').replies[0].honest, false);
+    assert.equal(defined(ratedReplies(trajectories, beliefs, 'facts').replies[0], 'the first rated reply').honest, false);
 
     const flagged = new Set(['u1']);
     assert.deepEqual(gateSatisfaction(trajectories, flagged, 'drop').map((t) => t.id), ['2', '3']);

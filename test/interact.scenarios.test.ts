@@ -10,6 +10,7 @@ import { BUILTIN_SCENARIOS } from '../src/interact/scenarios-builtin.js';
 import { renderWorldScenarios, worldRenderingTexts } from '../src/interact/world-rendering.js';
 import { createWorldClaimJudge } from '../src/interact/claim-judge.js';
 import { InputError } from '../src/util/errors.js';
+import { defined } from './defined.helper.js';
 
 describe('interaction scenarios', () => {
   it('ships at least 50 valid scenarios, ten or more in each domain, with distinct ids', () => {
@@ -58,7 +59,7 @@ describe('interaction scenarios', () => {
   it('reads a user scenario file and names file, line and field of a bad line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'candor-scen-'));
     const file = join(dir, 's.jsonl');
-    const good = BUILTIN_SCENARIOS[0];
+    const good = defined(BUILTIN_SCENARIOS[0], 'a built-in scenario');
     writeFileSync(file, `${JSON.stringify(good)}\n\n${JSON.stringify({ ...good, id: 'x2' })}\n`);
     assert.deepEqual(readScenarioFile(file).map((s) => s.id), [good.id, 'x2']);
 
