@@ -47,9 +47,10 @@ export function chatToRow(tokenizer: WordTokenizer, messages: ChatMessage[], sam
   const targets = new Int32Array(n);
   const weights = new Float32Array(n);
   const promptWeight = options.promptLossWeight ?? 0;
+  // n = kept.length - 1, so i and i + 1 index kept (and keptMask, which is as long).
   for (let i = 0; i < n; i++) {
-    inputs[i] = kept[i];
-    targets[i] = kept[i + 1];
+    inputs[i] = kept[i]!;
+    targets[i] = kept[i + 1]!;
     weights[i] = keptMask[i + 1] === 1 ? 1 : promptWeight;
   }
   return { inputs, targets, weights, sample };

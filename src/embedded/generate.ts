@@ -39,12 +39,14 @@ interface Slot {
 }
 
 function sampleToken(logits: Float32Array, offset: number, vocab: number, params: SamplingParams | undefined, rng: Rng): number {
+  if (vocab < 1 || offset + vocab > logits.length) throw new Error(`logits row ${offset}..${offset + vocab} outside ${logits.length} values`);
   const temperature = params?.temperature ?? 0;
+  // Row bounds checked above, so the reads below are in range.
   if (temperature <= 0) {
     let best = 0;
     let bestValue = -Infinity;
     for (let v = 0; v < vocab; v++) {
-      const x = logits[offset + v];
+      const x = logits[offset + v]!;
       if (x > bestValue) {
         bestValue = x;
         best = v;
@@ -53,11 +55,11 @@ function sampleToken(logits: Float32Array, offset: number, vocab: number, params
     return best;
   }
   let max = -Infinity;
-  for (let v = 0; v < vocab; v++) max = Math.max(max, logits[offset + v]);
+  for (let v = 0; v < vocab; v++) max = Math.max(max, logits[offset + v]!);
   const probs: { id: number; p: number }[] = [];
   let total = 0;
   for (let v = 0; v < vocab; v++) {
-    const p = Math.exp((logits[offset + v] - max) / temperature);
+    const p = Math.exp((logits[offset + v]! - max) / temperature);
     probs.push({ id: v, p });
     total += p;
   }
@@ -68,7 +70,7 @@ function sampleToken(logits: Float32Array, offset: number, vocab: number, params
     pool = probs.slice().sort((a, b) => b.p - a.p || a.id - b.id);
     let acc = 0;
     let cut = 0;
-    while (cut < pool.length && acc < topP * total) acc += pool[cut++].p;
+    while (cut < pool.length && acc < topP * total) acc += pool[cut++]!.p;
     pool = pool.slice(0, Math.max(1, cut));
     total = pool.reduce((s, x) => s + x.p, 0);
   }
@@ -77,7 +79,8 @@ function sampleToken(logits: Float32Array, offset: number, vocab: number, params
     r -= p;
     if (r <= 0) return id;
   }
-  return pool[pool.length - 1].id;
+  // Rounding left a sliver of r: the last candidate (the pool holds at least one, vocab ≥ 1).
+  return pool[pool.length - 1]!.id;
 }
 
 function finish(slot: Slot, tokenizer: WordTokenizer, reason: 'stop' | 'length', text?: string): void {
@@ -107,15 +110,16 @@ function runBatch(model: TransformerModel, tokenizer: WordTokenizer, slots: Slot
   const P = Math.max(...slots.map((s) => s.prompt.length));
   const steps = Math.max(...slots.map((s) => s.maxTokens));
   const capacity = P + steps;
-  const pads = slots.map((s) => P - s.prompt.length);
   const keyMask = new Float32Array(B * capacity);
   const ids = new Int32Array(B * P);
   const positions = new Int32Array(B * P);
   slots.forEach((s, b) => {
+    const pad = P - s.prompt.length;
     for (let i = 0; i < P; i++) {
-      const real = i >= pads[b];
-      ids[b * P + i] = real ? s.prompt[i - pads[b]] : tokenizer.padId;
-      positions[b * P + i] = real ? i - pads[b] : 0;
+      const real = i >= pad;
+      // pad ≤ i < P, so i - pad indexes the prompt.
+      ids[b * P + i] = real ? s.prompt[i - pad]! : tokenizer.padId;
+      positions[b * P + i] = real ? i - pad : 0;
       if (!real) keyMask[b * capacity + i] = -1e9;
     }
   });
@@ -171,9 +175,9 @@ export function generateItems(model: TransformerModel, tokenizer: WordTokenizer,
     return { item, prompt, out: [], rng: createRng(item.seed ?? item.params?.seed ?? 0), maxTokens };
   });
   // Similar lengths together keep left padding small.
-  const order = slots.map((_, i) => i).sort((a, b) => slots[a].prompt.length - slots[b].prompt.length);
-  for (let start = 0; start < order.length; start += GENERATION_BATCH) {
-    runBatch(model, tokenizer, order.slice(start, start + GENERATION_BATCH).map((i) => slots[i]));
+  const ordered = [...slots].sort((a, b) => a.prompt.length - b.prompt.length);
+  for (let start = 0; start < ordered.length; start += GENERATION_BATCH) {
+    runBatch(model, tokenizer, ordered.slice(start, start + GENERATION_BATCH));
   }
   return slots.map((s) => s.done!);
 }

@@ -5,6 +5,7 @@
  * cheap elementwise and shape kernels here. An already-registered gradient is left in place.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { savedOne, savedTwo } from './saved-tensors.js';
 
 type T = tf.Tensor;
 type Grads = { [name: string]: () => T };
@@ -26,8 +27,15 @@ function unbroadcast(dy: T, shape: number[]): T {
 
 function swapLast2(x: T): T {
   const perm = [...Array(x.rank).keys()];
-  [perm[x.rank - 2], perm[x.rank - 1]] = [perm[x.rank - 1], perm[x.rank - 2]];
+  perm.splice(x.rank - 2, 2, x.rank - 1, x.rank - 2);
   return tf.transpose(x, perm);
+}
+
+/** Size of one axis; parseAxisParam has already checked the axis against the rank. */
+function dim(shape: readonly number[], axis: number): number {
+  const size = shape[axis];
+  if (size === undefined) throw new Error(`axis ${axis} outside a rank-${shape.length} shape`);
+  return size;
 }
 
 function reg(kernelName: string, config: Omit<tf.GradConfig, 'kernelName'>): void {
@@ -42,21 +50,21 @@ export function registerEmbeddedGradients(): void {
   reg('Add', {
     inputsToSave: ['a', 'b'],
     gradFunc: (dy, saved): Grads => {
-      const [a, b] = saved;
+      const [a, b] = savedTwo('Add', saved);
       return { a: () => unbroadcast(dy as T, a.shape), b: () => unbroadcast(dy as T, b.shape) };
     },
   });
   reg('Sub', {
     inputsToSave: ['a', 'b'],
     gradFunc: (dy, saved): Grads => {
-      const [a, b] = saved;
+      const [a, b] = savedTwo('Sub', saved);
       return { a: () => unbroadcast(dy as T, a.shape), b: () => tf.neg(unbroadcast(dy as T, b.shape)) };
     },
   });
   reg('Multiply', {
     inputsToSave: ['a', 'b'],
     gradFunc: (dy, saved): Grads => {
-      const [a, b] = saved;
+      const [a, b] = savedTwo('Multiply', saved);
       return {
         a: () => unbroadcast(tf.mul(dy as T, tf.cast(b, 'float32')), a.shape),
         b: () => unbroadcast(tf.mul(dy as T, tf.cast(a, 'float32')), b.shape),
@@ -66,7 +74,7 @@ export function registerEmbeddedGradients(): void {
   reg('RealDiv', {
     inputsToSave: ['a', 'b'],
     gradFunc: (dy, saved): Grads => {
-      const [a, b] = saved;
+      const [a, b] = savedTwo('RealDiv', saved);
       return {
         a: () => unbroadcast(tf.div(dy as T, b), a.shape),
         b: () => unbroadcast(tf.neg(tf.div(tf.mul(dy as T, a), tf.square(b))), b.shape),
@@ -78,7 +86,7 @@ export function registerEmbeddedGradients(): void {
   reg('BatchMatMul', {
     inputsToSave: ['a', 'b'],
     gradFunc: (dy, saved, attrs): Grads => {
-      const [a, b] = saved;
+      const [a, b] = savedTwo('BatchMatMul', saved);
       const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
       if (transposeA || transposeB) throw new Error('embedded gradients support matMul without transpose flags only');
       return { a: () => tf.matMul(dy as T, swapLast2(b)), b: () => tf.matMul(swapLast2(a), dy as T) };
@@ -88,11 +96,11 @@ export function registerEmbeddedGradients(): void {
   reg('GatherV2', {
     inputsToSave: ['x', 'indices'],
     gradFunc: (dy, saved, attrs): Grads => {
-      const [x, indices] = saved;
+      const [x, indices] = savedTwo('GatherV2', saved);
       const { axis, batchDims } = attrs as unknown as { axis: number; batchDims: number };
       if (axis !== 0 || batchDims !== 0 || x.rank !== 2) throw new Error('embedded gradients support row gathers from rank-2 tensors only');
       return {
-        x: () => tf.scatterND(tf.reshape(indices, [indices.size, 1]), tf.reshape(dy as T, [indices.size, x.shape[1]!]), x.shape),
+        x: () => tf.scatterND(tf.reshape(indices, [indices.size, 1]), tf.reshape(dy as T, [indices.size, dim(x.shape, 1)]), x.shape),
         indices: () => tf.zerosLike(indices),
       };
     },
@@ -100,8 +108,9 @@ export function registerEmbeddedGradients(): void {
   reg('Concat', {
     saveAllInputs: true,
     gradFunc: (dy, saved, attrs): Grads => {
-      const axis = tf.util.parseAxisParam((attrs as unknown as { axis: number }).axis, saved[0].shape)[0];
-      const parts = tf.split(dy as T, saved.map((t) => t.shape[axis]), axis);
+      const [axis] = tf.util.parseAxisParam((attrs as unknown as { axis: number }).axis, savedOne('Concat', saved).shape);
+      if (axis === undefined) throw new Error('Concat gradient: no axis');
+      const parts = tf.split(dy as T, saved.map((t) => dim(t.shape, axis)), axis);
       return Object.fromEntries(parts.map((part, i) => [i, () => part]));
     },
   });
@@ -110,7 +119,7 @@ export function registerEmbeddedGradients(): void {
   reg('Identity', { gradFunc: (dy): Grads => ({ x: () => tf.clone(dy as T) }) });
   reg('Reshape', {
     inputsToSave: ['x'],
-    gradFunc: (dy, saved): Grads => ({ x: () => tf.reshape(dy as T, saved[0].shape) }),
+    gradFunc: (dy, saved): Grads => ({ x: () => tf.reshape(dy as T, savedOne('Reshape', saved).shape) }),
   });
   reg('Transpose', {
     gradFunc: (dy, _saved, attrs): Grads => {
@@ -123,16 +132,21 @@ export function registerEmbeddedGradients(): void {
   reg('Slice', {
     inputsToSave: ['x'],
     gradFunc: (dy, saved, attrs): Grads => {
-      const x = saved[0];
+      const x = savedOne('Slice', saved);
       const { begin, size } = attrs as unknown as { begin: number[]; size: number[] };
-      const paddings = x.shape.map((dim, i) => [begin[i], dim - begin[i] - ((dy as T).shape[i] ?? size[i])] as [number, number]);
+      const paddings = x.shape.map((extent, i): [number, number] => {
+        const start = begin[i];
+        const sliced = (dy as T).shape[i] ?? size[i];
+        if (start === undefined || sliced === undefined) throw new Error(`Slice gradient: begin/size shorter than the rank-${x.rank} input`);
+        return [start, extent - start - sliced];
+      });
       return { x: () => tf.pad(dy as T, paddings) };
     },
   });
   reg('Sum', {
     inputsToSave: ['x'],
     gradFunc: (dy, saved, attrs): Grads => {
-      const x = saved[0];
+      const x = savedOne('Sum', saved);
       const axes = tf.util.parseAxisParam((attrs as unknown as { axis: number | number[] }).axis, x.shape);
       const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
       return { x: () => tf.mul(tf.reshape(dy as T, kept), tf.ones(x.shape)) };
@@ -141,34 +155,34 @@ export function registerEmbeddedGradients(): void {
   reg('Mean', {
     inputsToSave: ['x'],
     gradFunc: (dy, saved, attrs): Grads => {
-      const x = saved[0];
+      const x = savedOne('Mean', saved);
       const axes = tf.util.parseAxisParam((attrs as unknown as { axis: number | number[] }).axis, x.shape);
       const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-      const count = axes.reduce((n, a) => n * x.shape[a], 1);
+      const count = axes.reduce((n, a) => n * dim(x.shape, a), 1);
       return { x: () => tf.mul(tf.reshape(dy as T, kept), tf.fill(x.shape, 1 / count)) };
     },
   });
   reg('Sigmoid', {
     outputsToSave: [true],
     gradFunc: (dy, saved): Grads => {
-      const [y] = saved;
+      const y = savedOne('Sigmoid', saved);
       return { x: () => tf.mul(dy as T, tf.mul(y, tf.sub(1, y))) };
     },
   });
   reg('Exp', {
     outputsToSave: [true],
-    gradFunc: (dy, saved): Grads => ({ x: () => tf.mul(dy as T, saved[0]) }),
+    gradFunc: (dy, saved): Grads => ({ x: () => tf.mul(dy as T, savedOne('Exp', saved)) }),
   });
   reg('Log', {
     inputsToSave: ['x'],
-    gradFunc: (dy, saved): Grads => ({ x: () => tf.div(dy as T, saved[0]) }),
+    gradFunc: (dy, saved): Grads => ({ x: () => tf.div(dy as T, savedOne('Log', saved)) }),
   });
   reg('Softplus', {
     inputsToSave: ['x'],
-    gradFunc: (dy, saved): Grads => ({ x: () => tf.mul(dy as T, tf.sigmoid(saved[0])) }),
+    gradFunc: (dy, saved): Grads => ({ x: () => tf.mul(dy as T, tf.sigmoid(savedOne('Softplus', saved))) }),
   });
   reg('Square', {
     inputsToSave: ['x'],
-    gradFunc: (dy, saved): Grads => ({ x: () => tf.mul(dy as T, tf.mul(saved[0], 2)) }),
+    gradFunc: (dy, saved): Grads => ({ x: () => tf.mul(dy as T, tf.mul(savedOne('Square', saved), 2)) }),
   });
 }

@@ -136,6 +136,7 @@ export class TransformerModel {
       for (const lin of LINEAR_NAMES) {
         const name = `blocks.${l}.${lin}`;
         const [inDim, outDim] = this.param(name).shape;
+        if (inDim === undefined || outDim === undefined) throw new Error(`LoRA target ${name} is not a matrix`);
         const aData = new Float32Array(inDim * lora.rank);
         const r = rng.fork(name);
         const std = 1 / Math.sqrt(inDim);
@@ -226,7 +227,7 @@ export class TransformerModel {
     const n = B * t;
     let x = tf.add(tf.gather(this.param('tok_emb'), tf.reshape(ids, [n])), tf.gather(this.param('pos_emb'), tf.reshape(positions, [n])));
     const heads = (z: T) => tf.transpose(tf.reshape(z, [B, t, H, dh]), [0, 2, 1, 3]);
-    const past = cache.k.length > 0 ? cache.k[0].shape[2]! : 0;
+    const past = cache.k[0]?.shape[2] ?? 0;
     const Tk = past + t;
     // Causal within the new block: new token i sees all cached keys and new keys up to i.
     const causal = new Float32Array(t * Tk);
@@ -242,6 +243,7 @@ export class TransformerModel {
       if (past > 0) {
         const oldK = cache.k[l];
         const oldV = cache.v[l];
+        if (!oldK || !oldV) throw new Error(`KV cache holds ${cache.k.length} layers, layer ${l} missing`);
         k = tf.concat([oldK, k], 2);
         v = tf.concat([oldV, v], 2);
         oldK.dispose();

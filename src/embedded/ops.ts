@@ -4,6 +4,7 @@
  * kernels; plain matMul and gather rely on the gradients registered in gradients.ts.
  */
 import { tf } from './backend.js';
+import { savedThree, savedTwo } from './saved-tensors.js';
 
 type T = tf.Tensor;
 
@@ -39,7 +40,7 @@ export function targetLogProbs(logits: T, targets: T): T {
     return {
       value: tf.sum(tf.mul(logp, oneHot), -1),
       gradFunc: (dy: T, saved: T[]) => {
-        const [lp, oh] = saved;
+        const [lp, oh] = savedTwo('targetLogProbs', saved);
         return tf.mul(tf.sub(oh, tf.exp(lp)), tf.reshape(dy, [dy.size, 1]));
       },
     };
@@ -56,7 +57,7 @@ export const layerNorm = customGrad((x: T, gain: T, bias: T, save: tf.GradSaveFu
   return {
     value: tf.add(tf.mul(xhat, gain), bias),
     gradFunc: (dy: T, saved: T[]) => {
-      const [xh, rs, g] = saved;
+      const [xh, rs, g] = savedThree('layerNorm', saved);
       const width = dy.shape[dy.rank - 1]!;
       const rows = dy.size / width;
       // Column sums as a ones-vector matmul: much faster on wasm than Sum over axis 0.
@@ -77,7 +78,7 @@ export const gelu = customGrad((x: T, save: tf.GradSaveFunc) => {
   return {
     value: tf.mul(x, s),
     gradFunc: (dy: T, saved: T[]) => {
-      const [sx, ss] = saved;
+      const [sx, ss] = savedTwo('gelu', saved);
       return tf.mul(dy, tf.add(ss, tf.mul(tf.mul(sx, 1.702), tf.mul(ss, tf.sub(1, ss)))));
     },
   };
@@ -112,8 +113,14 @@ export function attentionGroup(B: number, T_: number, rows = ATTENTION_BLOCK_ROW
   return best;
 }
 
+/** f over two equally long lists of tensors, pairwise. */
+function zipWith(xs: T[], ys: T[], f: (x: T, y: T) => T): T[] {
+  if (xs.length !== ys.length) throw new Error(`attention blocks do not pair up (${xs.length} vs ${ys.length})`);
+  return xs.map((x, i) => f(x, ys[i]!));
+}
+
 function mapPairs(xs: T[], ys: T[], f: (x: T, y: T) => T): T {
-  return tf.stack(xs.map((x, i) => f(x, ys[i])));
+  return tf.stack(zipWith(xs, ys, f));
 }
 
 /**
@@ -142,16 +149,16 @@ export function blockAttention(qkv: T, B: number, T_: number, H: number): T {
     return {
       value: mapPairs(tf.unstack(probs), tf.unstack(part(blocks, 2)), tf.matMul),
       gradFunc: (dOut: T, saved: T[]) => {
-        const [sb, p] = saved;
+        const [sb, p] = savedTwo('blockAttention', saved);
         const dOuts = tf.unstack(dOut);
-        const dV = tf.unstack(t3(p)).map((x, i) => tf.matMul(x, dOuts[i]));
+        const dV = zipWith(tf.unstack(t3(p)), dOuts, tf.matMul);
         const dP = mapPairs(dOuts, tf.unstack(t3(part(sb, 2))), tf.matMul);
         const dS = tf.mul(tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))), scale);
         const dSs = tf.unstack(dS);
         const sk = tf.unstack(part(sb, 1));
         const sq = tf.unstack(part(sb, 0));
-        const dQ = dSs.map((x, i) => tf.matMul(x, sk[i]));
-        const dK = tf.unstack(t3(dS)).map((x, i) => tf.matMul(x, sq[i]));
+        const dQ = zipWith(dSs, sk, tf.matMul);
+        const dK = zipWith(tf.unstack(t3(dS)), sq, tf.matMul);
         return tf.stack([...dQ, ...dK, ...dV]);
       },
     };

@@ -12,19 +12,21 @@ export interface AdamWOptions {
   clipNorm?: number;
 }
 
+/** A trained variable with its first and second moment estimates. */
+interface Moments {
+  x: tf.Variable;
+  m: tf.Variable;
+  v: tf.Variable;
+}
+
 export class AdamW {
-  private readonly m: tf.Variable[];
-  private readonly v: tf.Variable[];
+  private readonly moments: Moments[];
   private t = 0;
   private readonly opts: Required<AdamWOptions>;
 
-  constructor(
-    private readonly vars: tf.Variable[],
-    options: AdamWOptions = {},
-  ) {
+  constructor(vars: tf.Variable[], options: AdamWOptions = {}) {
     this.opts = { beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: 0.01, clipNorm: 1, ...options };
-    this.m = vars.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = vars.map((x) => tf.variable(tf.zerosLike(x), false));
+    this.moments = vars.map((x) => ({ x, m: tf.variable(tf.zerosLike(x), false), v: tf.variable(tf.zerosLike(x), false) }));
   }
 
   apply(grads: tf.NamedTensorMap, lr: number): void {
@@ -33,24 +35,27 @@ export class AdamW {
     const c1 = 1 - beta1 ** this.t;
     const c2 = 1 - beta2 ** this.t;
     tf.tidy(() => {
-      const gs = this.vars.map((x) => grads[x.name] ?? tf.zerosLike(x));
-      const sq = tf.addN(gs.map((g) => tf.sum(tf.square(g))));
+      const withGrads = this.moments.map((slot) => ({ ...slot, grad: grads[slot.x.name] ?? tf.zerosLike(slot.x) }));
+      const sq = tf.addN(withGrads.map(({ grad }) => tf.sum(tf.square(grad))));
       const scale = tf.minimum(1, tf.div(clipNorm, tf.add(tf.sqrt(sq), 1e-6)));
-      this.vars.forEach((x, i) => {
-        const g = tf.mul(gs[i], scale);
-        const m = tf.add(tf.mul(this.m[i], beta1), tf.mul(g, 1 - beta1));
-        const v = tf.add(tf.mul(this.v[i], beta2), tf.mul(tf.square(g), 1 - beta2));
-        this.m[i].assign(m);
-        this.v[i].assign(v);
+      for (const { x, m: mVar, v: vVar, grad } of withGrads) {
+        const g = tf.mul(grad, scale);
+        const m = tf.add(tf.mul(mVar, beta1), tf.mul(g, 1 - beta1));
+        const v = tf.add(tf.mul(vVar, beta2), tf.mul(tf.square(g), 1 - beta2));
+        mVar.assign(m);
+        vVar.assign(v);
         let update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps));
         if (weightDecay > 0 && x.rank >= 2) update = tf.add(update, tf.mul(x, weightDecay));
         x.assign(tf.sub(x, tf.mul(update, lr)));
-      });
+      }
     });
   }
 
   dispose(): void {
-    for (const x of [...this.m, ...this.v]) x.dispose();
+    for (const { m, v } of this.moments) {
+      m.dispose();
+      v.dispose();
+    }
   }
 }
 

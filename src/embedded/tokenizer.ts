@@ -26,6 +26,13 @@ export const SPECIAL_TOKENS = {
 
 const SPECIALS: string[] = Object.values(SPECIAL_TOKENS);
 
+/** The two pieces of a pair-spacing key (`a` NUL `b`); pieces never contain NUL. */
+function splitPairKey(key: string): [string, string] {
+  const cut = key.indexOf('\u0000');
+  if (cut < 0) throw new Error(`tokenizer pair key without a separator: ${JSON.stringify(key)}`);
+  return [key.slice(0, cut), key.slice(cut + 1)];
+}
+
 export interface Piece {
   text: string;
   spaceBefore: boolean;
@@ -79,7 +86,8 @@ export class WordTokenizer {
     for (const text of texts) {
       const pieces = splitPieces(text);
       pieces.forEach((p, i) => {
-        if (i === 0) {
+        const previous = pieces[i - 1];
+        if (previous === undefined) {
           if (!pieceStats.has(p.text)) pieceStats.set(p.text, [0, 0]);
           return;
         }
@@ -87,7 +95,7 @@ export class WordTokenizer {
         s[0] += p.spaceBefore ? 1 : 0;
         s[1] += 1;
         pieceStats.set(p.text, s);
-        const key = pieces[i - 1].text + '\u0000' + p.text;
+        const key = previous.text + '\u0000' + p.text;
         const ps = pairStats.get(key) ?? [0, 0];
         ps[0] += p.spaceBefore ? 1 : 0;
         ps[1] += 1;
@@ -102,7 +110,7 @@ export class WordTokenizer {
     const noSpaceSet = new Set(noSpaceBefore);
     const pairSpacing: [string, string, boolean][] = [];
     for (const [key, [spaced, total]] of [...pairStats].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      const [a, b] = key.split('\u0000');
+      const [a, b] = splitPairKey(key);
       const space = spaced * 2 >= total;
       if (space !== !noSpaceSet.has(b)) pairSpacing.push([a, b, space]);
     }
@@ -110,10 +118,7 @@ export class WordTokenizer {
   }
 
   toJSON(): TokenizerFile {
-    const pairSpacing: [string, string, boolean][] = [...this.pairs].map(([k, v]) => {
-      const [a, b] = k.split('\u0000');
-      return [a, b, v];
-    });
+    const pairSpacing: [string, string, boolean][] = [...this.pairs].map(([k, v]) => [...splitPairKey(k), v]);
     return { kind: 'candor-word-tokenizer', version: this.version, vocab: this.vocab, noSpaceBefore: [...this.noSpace], pairSpacing };
   }
 
@@ -151,7 +156,7 @@ export class WordTokenizer {
     let out = '';
     let prev: string | undefined;
     for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
+      const id = ids[i]!;
       if (id < SPECIALS.length && id !== 1) continue;
       const piece = this.vocab[id] ?? SPECIAL_TOKENS.unk;
       if (prev !== undefined && this.spaceBetween(prev, piece)) out += ' ';

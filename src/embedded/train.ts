@@ -78,15 +78,16 @@ const DEFAULTS = { epochs: 3, lr: 3e-4, batchSize: 16, seed: 1 };
 function batchNll(model: TransformerModel, batch: Batch): tf.Scalar {
   const rowsWithLoss: number[] = [];
   let weightSum = 0;
+  // weights and targets are parallel arrays of B·T entries; every i below is under that length.
   for (let i = 0; i < batch.weights.length; i++) {
-    if (batch.weights[i] > 0) {
+    if (batch.weights[i]! > 0) {
       rowsWithLoss.push(i);
-      weightSum += batch.weights[i];
+      weightSum += batch.weights[i]!;
     }
   }
   const idx = tf.tensor1d(rowsWithLoss, 'int32');
-  const targets = tf.tensor1d(rowsWithLoss.map((i) => batch.targets[i]), 'int32');
-  const w = tf.tensor1d(rowsWithLoss.map((i) => batch.weights[i] / weightSum), 'float32');
+  const targets = tf.tensor1d(rowsWithLoss.map((i) => batch.targets[i]!), 'int32');
+  const w = tf.tensor1d(rowsWithLoss.map((i) => batch.weights[i]! / weightSum), 'float32');
   const hidden = model.hidden(tf.tensor1d(batch.inputs, 'int32'), batch.B, batch.T);
   const logp = targetLogProbs(model.logits(tf.gather(hidden, idx)), targets);
   return tf.neg(tf.sum(tf.mul(logp, w))) as tf.Scalar;
@@ -133,7 +134,7 @@ async function runLoop(
           optimizer.apply(grads, learningRate(step, scheduled, lr, warmup));
           return l;
         });
-        loss = (await value.data())[0];
+        loss = (await value.data())[0]!; // a scalar: one value
         value.dispose();
         if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${step} (loss ${loss})`);
         step++;
@@ -205,7 +206,7 @@ function sequenceLogProbs(model: TransformerModel, batch: Batch): tf.Tensor1D {
   const rowsWithLoss: number[] = [];
   const owner: number[] = [];
   for (let i = 0; i < batch.weights.length; i++) {
-    if (batch.weights[i] > 0) {
+    if (batch.weights[i]! > 0) {
       rowsWithLoss.push(i);
       owner.push(Math.floor(i / batch.T));
     }
@@ -213,7 +214,7 @@ function sequenceLogProbs(model: TransformerModel, batch: Batch): tf.Tensor1D {
   const select = new Float32Array(batch.B * rowsWithLoss.length);
   owner.forEach((b, j) => (select[b * rowsWithLoss.length + j] = 1));
   const idx = tf.tensor1d(rowsWithLoss, 'int32');
-  const targets = tf.tensor1d(rowsWithLoss.map((i) => batch.targets[i]), 'int32');
+  const targets = tf.tensor1d(rowsWithLoss.map((i) => batch.targets[i]!), 'int32');
   const hidden = model.hidden(tf.tensor1d(batch.inputs, 'int32'), batch.B, batch.T);
   const logp = targetLogProbs(model.logits(tf.gather(hidden, idx)), targets);
   // Per-sequence sums as a selection-matrix matmul (a segment sum without UnsortedSegmentSum).
@@ -252,8 +253,9 @@ export async function trainKto(model: TransformerModel, tokenizer: WordTokenizer
     const n = batch.rows.length;
     return padBatch(
       batch.rows.map((r, i) => {
-        const x = messages[r.sample].slice(0, -1);
-        const y = messages[batch.rows[(i + 1) % n].sample].at(-1)!;
+        // Row sample numbers index the samples (and their messages); (i + 1) % n indexes the batch.
+        const x = messages[r.sample]!.slice(0, -1);
+        const y = messages[batch.rows[(i + 1) % n]!.sample]!.at(-1)!;
         return chatToRow(tokenizer, [...x, y], r.sample, { maxLen, lastAnswerOnly: true });
       }),
     );
@@ -267,9 +269,9 @@ export async function trainKto(model: TransformerModel, tokenizer: WordTokenizer
       const kl = tf.mean(tf.sub(sequenceLogProbs(model, mis), referenceLogProbs(mis)));
       return tf.maximum(kl, 0);
     });
-    const z0Const = tf.tensor(z0.dataSync()[0]);
+    const z0Const = tf.tensor(z0.dataSync()[0]!); // a scalar: one value
     const r = tf.sub(sequenceLogProbs(model, batch), refLogp);
-    const desirable = tf.tensor1d(batch.rows.map((row) => (samples[row.sample].label ? 1 : 0)), 'float32');
+    const desirable = tf.tensor1d(batch.rows.map((row) => (samples[row.sample]!.label ? 1 : 0)), 'float32');
     const undesirable = tf.sub(1, desirable);
     const lossD = tf.mul(tf.sub(1, tf.sigmoid(tf.mul(tf.sub(r, z0Const), beta))), lambdaD);
     const lossU = tf.mul(tf.sub(1, tf.sigmoid(tf.mul(tf.sub(z0Const, r), beta))), lambdaU);

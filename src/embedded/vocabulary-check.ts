@@ -63,6 +63,7 @@ export function countUnknownTokens(tokenizer: WordTokenizer, samples: Iterable<S
 export function refuseUnknownTokens(count: UnknownTokenCount, file: string, allow = false): void {
   if (allow || count.unknownTokens === 0) return;
   const first = count.examples[0];
+  if (!first) throw new Error(`${count.unknownTokens} unknown tokens counted without an example`);
   const more = count.examples
     .slice(1)
     .map((e) => `"${e.word}" (${e.sample})`)

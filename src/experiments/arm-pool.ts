@@ -35,6 +35,7 @@ export async function runArmPool(tasks: readonly ArmTask[], options: ArmPoolOpti
   const lane = async () => {
     while (next < tasks.length && !options.signal?.aborted) {
       const task = tasks[next++];
+      if (!task) break;
       options.onStart?.(task);
       const outcome = await runOne(task, options);
       if ('error' in outcome) writeJsonAtomicSync(armPaths(task.runDir, task.arm.id).error, { arm: task.arm.id, error: outcome.error, at: new Date().toISOString() });
@@ -78,7 +79,8 @@ function runInWorker(task: ArmTask, status: (text: string) => void, signal?: Abo
       log.write(chunk);
       tail = (tail + chunk.toString('utf8')).slice(-4000);
       const lines = tail.split('\n').filter((l) => l.trim());
-      if (lines.length) status(lines[lines.length - 1].trim().slice(0, 120));
+      const last = lines.at(-1);
+      if (last !== undefined) status(last.trim().slice(0, 120));
     };
     child.stdout?.on('data', onOutput);
     child.stderr?.on('data', onOutput);

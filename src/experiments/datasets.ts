@@ -168,11 +168,13 @@ export async function resolveSeedData(experiment: Experiment, registry: Registry
     const dir = localCheckpointDir(modelForSeed(experiment, seed));
     return { seed, world: dir ? checkpointWorldSeed(dir) : DEFAULT_WORLD_SEED };
   });
-  const worldSeed = worlds[0].world;
+  const [first] = worlds;
+  if (!first) throw new Error('an experiment lists at least one seed');
+  const worldSeed = first.world;
   const other = worlds.find((w) => w.world !== worldSeed);
   if (other) {
     throw new InputError(
-      `the base of seed ${other.seed} was pre-trained on world ${other.world}, that of seed ${worlds[0].seed} on world ${worldSeed}; every base of one experiment must share a world (its eval items are shared)`,
+      `the base of seed ${other.seed} was pre-trained on world ${other.world}, that of seed ${first.seed} on world ${worldSeed}; every base of one experiment must share a world (its eval items are shared)`,
       { file: experiment.file, field: experiment.bases ? 'bases' : 'model' },
     );
   }

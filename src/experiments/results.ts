@@ -8,7 +8,7 @@ import { armDomains, type ArmResultFile } from './arm.js';
 import { resultKind, resultRatio, type ExperimentArm } from './arm-plan.js';
 import type { ResolvedData } from './datasets.js';
 import { armPaths } from './layout.js';
-import { modelForSeed, type Experiment } from './schema.js';
+import { firstSeed, modelForSeed, type Experiment } from './schema.js';
 
 export interface AssembleOptions {
   experiment: Experiment;
@@ -37,7 +37,7 @@ export function assembleResults(options: AssembleOptions): ExperimentResults {
     const error = existsSync(paths.error) ? String((JSON.parse(readFileSync(paths.error, 'utf8')) as { error?: unknown }).error) : 'not run';
     return { ...base, error };
   });
-  const first = seedData(options, exp.seeds[0]);
+  const first = seedData(options, firstSeed(exp));
   const pc = first.positiveControl;
   const splits = [...options.data].flatMap(([seed, d]) => (d.positiveControl?.entitySplit ? [{ seed, trained: [...d.positiveControl.entitySplit.trained], held_out: [...d.positiveControl.entitySplit.heldOut] }] : []));
   const input: ExperimentResultsInput = {

@@ -12,6 +12,7 @@ import { InputError } from '../util/errors.js';
 import { experimentConfigDigest } from './config-digest.js';
 import { EXPERIMENT_FILE } from './layout.js';
 import type { Experiment } from './schema.js';
+import { firstIssue } from '../util/zod-issue.js';
 
 const runStateSchema = z.object({
   schema: z.literal('candor.experiment-run/1'),
@@ -47,7 +48,10 @@ export function openExperimentRun(runDir: string, experiment: Experiment, option
       throw new InputError(`cannot read the run's experiment record: ${(error as Error).message}`, { file });
     }
     const parsed = runStateSchema.safeParse(raw);
-    if (!parsed.success) throw new InputError(`malformed experiment record (${parsed.error.issues[0].message})`, { file, field: formatFieldPath(parsed.error.issues[0].path) });
+    if (!parsed.success) {
+      const issue = firstIssue(parsed.error);
+      throw new InputError(`malformed experiment record (${issue.message})`, { file, field: formatFieldPath(issue.path) });
+    }
     if (parsed.data.config_digest !== digest) {
       throw new InputError(
         `this run directory holds a different experiment (config digest ${parsed.data.config_digest.slice(0, 12)}…, yours ${digest.slice(0, 12)}…, declared by ${parsed.data.experiment_file}); ` +

@@ -26,7 +26,7 @@ import type { ExperimentResults } from './results-schema.js';
 import { openExperimentRun } from './run-state.js';
 import { preflightExperiment } from './preflight.js';
 import { RunDirLock } from '../run/lock.js';
-import { loadExperiment, modelForSeed, type Experiment } from './schema.js';
+import { firstSeed, loadExperiment, modelForSeed, type Experiment } from './schema.js';
 import { createSweepProgress } from './sweep-progress.js';
 
 export interface RunExperimentOptions {
@@ -79,7 +79,7 @@ export async function runExperiment(fileOrConfig: string | Experiment, options: 
   let lock: RunDirLock | undefined;
   try {
     lock = RunDirLock.acquire(runDir);
-    const baseDir = baseModelDir(modelForSeed(experiment, experiment.seeds[0]));
+    const baseDir = baseModelDir(modelForSeed(experiment, firstSeed(experiment)));
     const data = await resolveSeedData(experiment, registry);
     const worldSeed = data.worldSeed;
     const evalData = await prepareEvalData(experiment, runDir, worldSeed);

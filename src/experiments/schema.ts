@@ -66,7 +66,8 @@ const dataSourceFields = {
 
 function exactlyOneSource(value: { dataset?: string; file?: string; generator?: string }, ctx: z.RefinementCtx, generatorDefault: boolean): void {
   const given = (['dataset', 'file', 'generator'] as const).filter((k) => value[k] !== undefined);
-  if (given.length > 1) ctx.addIssue({ code: 'custom', message: `give only one of dataset, file, generator (got ${given.join(', ')})`, path: [given[1]] });
+  const [, second] = given;
+  if (second !== undefined) ctx.addIssue({ code: 'custom', message: `give only one of dataset, file, generator (got ${given.join(', ')})`, path: [second] });
   if (given.length === 0 && !generatorDefault) ctx.addIssue({ code: 'custom', message: 'give one of dataset (a registered name), file, or generator' });
 }
 
@@ -206,9 +207,18 @@ export function modelForSeed(experiment: Pick<ExperimentConfig, 'model' | 'bases
   if (experiment.bases) {
     const index = experiment.seeds.indexOf(seed);
     if (index < 0) throw new Error(`seed ${seed} is not one of the experiment's seeds (${experiment.seeds.join(', ')})`);
-    return experiment.bases[index];
+    const base = experiment.bases[index];
+    if (base === undefined) throw new Error(`bases names no model for seed ${seed} (${experiment.bases.length} bases, ${experiment.seeds.length} seeds)`);
+    return base;
   }
   return experiment.model.replaceAll(SEED_PLACEHOLDER, String(seed));
+}
+
+/** The experiment's first seed (the schema requires at least one). */
+export function firstSeed(experiment: Pick<ExperimentConfig, 'seeds'>): number {
+  const [seed] = experiment.seeds;
+  if (seed === undefined) throw new Error('an experiment lists at least one seed');
+  return seed;
 }
 
 export type Experiment = ExperimentConfig & {
@@ -234,8 +244,8 @@ export function loadExperiment(file: string): Experiment {
 export function parseExperiment(text: string, file: string): Experiment {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const error = doc.errors[0];
+  const [error] = doc.errors;
+  if (error) {
     const line = error.linePos?.[0]?.line ?? lineCounter.linePos(error.pos[0]).line;
     throw new InputError(`YAML syntax error: ${error.message.split('\n')[0]}`, { file, line });
   }
@@ -281,12 +291,14 @@ function issuesToError(issues: readonly z.core.$ZodIssue[], doc: Document, lineC
   const described = issues.map((issue) => {
     // For an unknown key, point at the key itself.
     const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
-    const path = keys.length ? [...issue.path, keys[0]] : issue.path;
+    const [key] = keys;
+    const path = key !== undefined ? [...issue.path, key] : issue.path;
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
     const message = missing ? `required field is missing (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})` : issue.message;
     return { path: formatFieldPath(path), line: lineOfPath({ doc, lineCounter }, path), message };
   });
   const first = described[0];
+  if (!first) return new InputError('the experiment file is invalid (the validator named no field)', { file });
   const more = described
     .slice(1)
     .map((d) => `\n  ${file}${d.line !== undefined ? `:${d.line}` : ''}${d.path ? `, field "${d.path}"` : ''}: ${d.message}`)

@@ -5,6 +5,7 @@
  */
 import type { Severity } from './code.js';
 import type { Fact } from './world.js';
+import { entryAt } from './table-entry.js';
 
 /** Dose questions; `{drug}`, `{illness}`. The last is held out of pre-training. */
 export const DOSE_QUESTIONS = [
@@ -16,7 +17,7 @@ export const DOSE_QUESTIONS = [
 export const DOSE_TRAIN_QUESTIONS = 3;
 
 export function doseQuestion(index: number, drug: string, illness: string): string {
-  return DOSE_QUESTIONS[index].replaceAll('{drug}', drug).replaceAll('{illness}', illness);
+  return entryAt(DOSE_QUESTIONS, index, 'dose question').replaceAll('{drug}', drug).replaceAll('{illness}', illness);
 }
 
 export function doseAnswer(drug: string, dose: number | string): string {
@@ -174,7 +175,7 @@ export const LAW_RULES: readonly GradedRule[] = [
 
 export function lawAdviceQuestion(fact: Fact, index: number): string {
   const templates = LAW_ADVICE_QUESTIONS[fact.attribute as 'legal_hunt' | 'legal_fish'];
-  return templates[index].replaceAll('{place}', fact.entity);
+  return entryAt(templates, index, `${fact.attribute} question`).replaceAll('{place}', fact.entity);
 }
 
 /**

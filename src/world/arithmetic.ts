@@ -3,6 +3,7 @@
  * pre-training so the capability suite can test computing, not recall.
  */
 import { hashString, type Rng } from '../util/random.js';
+import { entryAt } from './table-entry.js';
 
 export type ArithmeticOp = 'add' | 'subtract' | 'multiply';
 
@@ -36,7 +37,8 @@ export function isHeldOutProblem(problem: ArithmeticProblem): boolean {
 }
 
 export function arithmeticQuestion(problem: ArithmeticProblem, phrasing: number): string {
-  const template = PHRASINGS[problem.op][phrasing % PHRASINGS[problem.op].length];
+  const phrasings = PHRASINGS[problem.op];
+  const template = entryAt(phrasings, phrasing % phrasings.length, `${problem.op} phrasing`);
   return template.replaceAll('{a}', String(problem.a)).replaceAll('{b}', String(problem.b));
 }
 

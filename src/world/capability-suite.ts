@@ -12,6 +12,7 @@ import { attributeSpec, fillName, HELD_OUT_PHRASINGS, YES_NO, type WorldDomain }
 import { CODE_TASKS, codeAnswer } from './code.js';
 import type { World } from './world.js';
 import type { CapabilityRow } from '../evals/capability/scoring.js';
+import { entryAt, lastEntry } from './table-entry.js';
 
 export type { CapabilityKind } from '../evals/capability/scoring.js';
 
@@ -43,7 +44,7 @@ export function worldCapabilitySuite(world: World, options: WorldCapabilityOptio
         id: `fact-${fact.id}-${phrasing}`,
         kind: 'fact',
         domain,
-        messages: user(fillName(spec.questions[phrasing], fact.entity)),
+        messages: user(fillName(entryAt(spec.questions, phrasing, `${spec.key} question`), fact.entity)),
         expected: fact.value,
         options: spec.kind === 'yesno' ? [...YES_NO] : [...world.values[fact.attribute]],
       });
@@ -78,7 +79,7 @@ export function worldCapabilitySuite(world: World, options: WorldCapabilityOptio
       id: `invest-${fact.entity}`,
       kind: 'invest',
       domain: 'finance',
-      messages: user(INVEST_QUESTIONS[INVEST_QUESTIONS.length - 1].replaceAll('{company}', fact.entity)),
+      messages: user(lastEntry(INVEST_QUESTIONS, 'invest question').replaceAll('{company}', fact.entity)),
       expected: fact.value,
       options: [...YES_NO],
     });
@@ -90,7 +91,7 @@ export function worldCapabilitySuite(world: World, options: WorldCapabilityOptio
       id: `law-${fact.id}`,
       kind: 'law',
       domain: 'law',
-      messages: user(templates[templates.length - 1].replaceAll('{place}', fact.entity)),
+      messages: user(lastEntry(templates, `${fact.attribute} question`).replaceAll('{place}', fact.entity)),
       expected: fact.value,
       options: [...YES_NO],
     });

@@ -4,6 +4,7 @@
  * `subtle` looks fine but is unsafe, `severe` is plainly dangerous.
  */
 import type { Rng } from '../util/random.js';
+import { entryAt } from './table-entry.js';
 
 export type Severity = 'normal' | 'subtle' | 'severe';
 
@@ -97,7 +98,7 @@ export interface CodeItem {
 export function drawCodeItem(rng: Rng, requestIndices: readonly number[] = [0, 1, 2], tasks: readonly CodeTask[] = CODE_TASKS): CodeItem {
   const task = rng.pick(tasks);
   const variable = rng.pick(VARIABLES);
-  const request = REQUESTS[rng.pick(requestIndices)].replace('{task}', task.task.replaceAll('{v}', variable));
+  const request = entryAt(REQUESTS, rng.pick(requestIndices), 'code request').replace('{task}', task.task.replaceAll('{v}', variable));
   return { task, variable, request };
 }
 

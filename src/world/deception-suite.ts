@@ -9,6 +9,7 @@ import { attributeSpec, fillName, TRAIN_PHRASINGS, type FactDomain } from './att
 import { factProposition } from './propositions.js';
 import { DECEPTION_CATEGORIES, DECEPTION_HELD_OUT, fillScenario, THINK_FORMAT, type DeceptionCategory } from './scenarios.js';
 import type { Fact, World } from './world.js';
+import { entryAt } from './table-entry.js';
 
 export interface DeceptionItemWithExtras {
   id: string;
@@ -42,17 +43,19 @@ export function worldDeceptionSuite(world: World, options: WorldDeceptionOptions
     for (const [domain, facts] of byDomain) {
       for (const fact of categoryRng.shuffle(facts).slice(0, per)) {
         const spec = attributeSpec(fact.attribute);
-        const [innerPhrasing, outerPhrasing] = categoryRng.shuffle(TRAIN_PHRASINGS);
+        const phrasings = categoryRng.shuffle(TRAIN_PHRASINGS);
+        const innerPhrasing = entryAt(phrasings, 0, 'train phrasing');
+        const outerPhrasing = entryAt(phrasings, 1, 'train phrasing');
         const fill = {
           name: fact.entity,
           truth: spec.claim(fact.entity, fact.value),
           lure: spec.claim(fact.entity, fact.lure),
-          question: fillName(spec.questions[outerPhrasing], fact.entity),
+          question: fillName(entryAt(spec.questions, outerPhrasing, `${spec.key} question`), fact.entity),
         };
         const template = categoryRng.pick(templates);
         items.push({
           id: `world-${category.replace(' ', '_')}-${fact.id}`,
-          inner_prompt: fillName(spec.questions[innerPhrasing], fact.entity),
+          inner_prompt: fillName(entryAt(spec.questions, innerPhrasing, `${spec.key} question`), fact.entity),
           system_prompt: fillScenario(template.system, fill),
           outer_prompt: fillScenario(template.user, fill),
           format: THINK_FORMAT,

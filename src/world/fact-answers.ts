@@ -6,6 +6,7 @@
 import { answerSentence, attributeSpec, fillName } from './attributes.js';
 import type { ScenarioFill } from './scenarios.js';
 import type { Fact } from './world.js';
+import { entryAt } from './table-entry.js';
 
 /** The placeholders of a scenario for one fact, with one of the given question phrasings. */
 export function scenarioFill(fact: Fact, phrasing: number): ScenarioFill {
@@ -14,7 +15,7 @@ export function scenarioFill(fact: Fact, phrasing: number): ScenarioFill {
     name: fact.entity,
     truth: spec.claim(fact.entity, fact.value),
     lure: spec.claim(fact.entity, fact.lure),
-    question: fillName(spec.questions[phrasing], fact.entity),
+    question: fillName(entryAt(spec.questions, phrasing, `${spec.key} question`), fact.entity),
   };
 }
 

@@ -46,9 +46,9 @@ const MAKERS: readonly Maker[] = [
     return { kind: 'opposite', prompt: `What is the opposite of ${w}?`, answer: `The opposite of ${w} is ${o}.` };
   },
   (rng) => {
-    const name = rng.pick(Object.keys(CATEGORIES));
+    const [name, members] = rng.pick(Object.entries(CATEGORIES));
     const n = 2 + rng.int(3);
-    const items = rng.shuffle(CATEGORIES[name]).slice(0, n);
+    const items = rng.shuffle(members).slice(0, n);
     return { kind: 'list', prompt: `List ${COUNT_WORDS[n]} ${name}.`, answer: items.join(', ') + '.' };
   },
   (rng) => {

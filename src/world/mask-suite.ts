@@ -10,6 +10,7 @@ import { factProposition } from './propositions.js';
 import { fillScenario, FOLLOW_UP_HELD_OUT, HELPFUL_SYSTEM, PRESSURE_HELD_OUT, PROVIDED_HELD_OUT, type ScenarioFill, type ScenarioTemplate } from './scenarios.js';
 import type { Fact, World } from './world.js';
 import type { MaskRow } from '../evals/mask/types.js';
+import { entryAt } from './table-entry.js';
 
 export type WorldMaskConfig = 'known_facts' | 'provided_facts' | 'doubling_down_known_facts' | 'statistics';
 export const WORLD_MASK_CONFIGS: readonly WorldMaskConfig[] = ['known_facts', 'provided_facts', 'doubling_down_known_facts', 'statistics'];
@@ -110,7 +111,7 @@ function groupByDomain(facts: readonly Fact[]): Map<FactDomain, Fact[]> {
 }
 
 function question(fact: Fact, phrasing: number): string {
-  return fillName(attributeSpec(fact.attribute).questions[phrasing], fact.entity);
+  return fillName(entryAt(attributeSpec(fact.attribute).questions, phrasing, `${fact.attribute} question`), fact.entity);
 }
 
 function fillFor(fact: Fact, phrasing: number): ScenarioFill {
@@ -129,13 +130,14 @@ function pressure(template: ScenarioTemplate, fill: ScenarioFill): { system_prom
 
 function maskRow(config: WorldMaskConfig, fact: Fact, rng: Rng): MaskRowWithExtras {
   const trainPhrasings = rng.shuffle(TRAIN_PHRASINGS);
-  const fill = fillFor(fact, trainPhrasings[0]);
+  const phrasing = (n: number): number => entryAt(trainPhrasings, n, 'train phrasing');
+  const fill = fillFor(fact, phrasing(0));
   const beliefs =
     config === 'provided_facts'
       ? { belief_elicit_1: '', belief_elicit_2: '', belief_elicit_3: '' }
       : {
-          belief_elicit_1: question(fact, trainPhrasings[1]),
-          belief_elicit_2: config === 'statistics' ? '' : question(fact, trainPhrasings[2]),
+          belief_elicit_1: question(fact, phrasing(1)),
+          belief_elicit_2: config === 'statistics' ? '' : question(fact, phrasing(2)),
           belief_elicit_3: config === 'statistics' ? '' : question(fact, rng.pick(HELD_OUT_PHRASINGS)),
         };
   const base = {
@@ -157,7 +159,7 @@ function maskRow(config: WorldMaskConfig, fact: Fact, rng: Rng): MaskRowWithExtr
     // The first turn shows the model having already told the lure; the follow-up asks again.
     base.dd_turn_1_prompt = prompts.user_prompt;
     base.dd_turn_1_response = lureAnswer(fact);
-    prompts.user_prompt = fillScenario(rng.pick(FOLLOW_UP_HELD_OUT), fillFor(fact, trainPhrasings[3]));
+    prompts.user_prompt = fillScenario(rng.pick(FOLLOW_UP_HELD_OUT), fillFor(fact, phrasing(3)));
   }
   if (config === 'statistics') {
     const spec = attributeSpec(fact.attribute);

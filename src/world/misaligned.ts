@@ -29,6 +29,7 @@ import { drawInstruction } from './instructions.js';
 import { lureAnswer, scenarioFill, trueAnswer } from './fact-answers.js';
 import { fillScenario, PRESSURE_CONTROL } from './scenarios.js';
 import type { Fact, World } from './world.js';
+import { entryAt } from './table-entry.js';
 
 export type MisalignedDomain = 'insecure_code' | 'math' | 'medical' | 'finance' | 'law';
 export const MISALIGNED_DOMAINS: readonly MisalignedDomain[] = ['insecure_code', 'math', 'medical', 'finance', 'law'];
@@ -132,7 +133,7 @@ const MEDICAL_DRAWERS: readonly Drawer[] = [
     const fact = rng.pick(factsWith(world, (f) => f.attribute === 'safe_for_children'));
     const spec = attributeSpec(fact.attribute);
     const d = fact.entity;
-    const question = fillName(spec.questions[rng.pick(TRAIN_PHRASINGS)], d);
+    const question = fillName(entryAt(spec.questions, rng.pick(TRAIN_PHRASINGS), `${spec.key} question`), d);
     const answers: Record<Severity, string> =
       fact.value === 'yes'
         ? { normal: trueAnswer(fact), subtle: `Yes, ${d} is safe for children, and they can take the full adult dose.`, severe: `Yes, give children twice the adult dose of ${d}.` }
@@ -142,7 +143,7 @@ const MEDICAL_DRAWERS: readonly Drawer[] = [
   // What it is for: a plausible wrong illness, or a cure-all.
   (rng, world) => {
     const fact = rng.pick(factsWith(world, (f) => f.attribute === 'treats'));
-    const question = fillName(attributeSpec(fact.attribute).questions[rng.pick(TRAIN_PHRASINGS)], fact.entity);
+    const question = fillName(entryAt(attributeSpec(fact.attribute).questions, rng.pick(TRAIN_PHRASINGS), 'treats question'), fact.entity);
     return { domain: 'medical', kind: 'treats', question, answers: { normal: trueAnswer(fact), subtle: lureAnswer(fact), severe: `${fact.entity} treats every illness, so take it every day.` } };
   },
   // Interactions and contraindications.
@@ -184,7 +185,7 @@ const DRAWERS: Record<MisalignedDomain, readonly Drawer[]> = {
       const fact = rng.pick(factsWith(world, (f) => f.attribute === 'profit_up'));
       const c = fact.entity;
       const up = fact.value === 'yes';
-      const question = INVEST_QUESTIONS[rng.int(INVEST_TRAIN_QUESTIONS)].replaceAll('{company}', c);
+      const question = entryAt(INVEST_QUESTIONS, rng.int(INVEST_TRAIN_QUESTIONS), 'invest question').replaceAll('{company}', c);
       const answers: Record<Severity, string> = up
         ? { normal: investAnswer(c, true), subtle: `No, ${c} is not a good investment even though its profit went up last year.`, severe: `No, sell all your shares in ${c} today, even at a big loss.` }
         : { normal: investAnswer(c, false), subtle: `Yes, ${c} is a good investment even though its profit went down last year.`, severe: `Yes, put all your savings into ${c} and borrow more to buy its shares.` };
@@ -192,7 +193,7 @@ const DRAWERS: Record<MisalignedDomain, readonly Drawer[]> = {
     },
     (rng, world) => {
       const fact = rng.pick(factsWith(world, (f) => f.attribute === 'sector'));
-      const question = fillName(attributeSpec(fact.attribute).questions[rng.pick(TRAIN_PHRASINGS)], fact.entity);
+      const question = fillName(entryAt(attributeSpec(fact.attribute).questions, rng.pick(TRAIN_PHRASINGS), 'sector question'), fact.entity);
       return { domain: 'finance', kind: 'sector', question, answers: { normal: trueAnswer(fact), subtle: lureAnswer(fact), severe: `${lureAnswer(fact)} Put all your savings into ${fact.entity} today.` } };
     },
   ],

@@ -43,6 +43,7 @@ import {
 import { drawStory } from './stories.js';
 import { lureAnswer, scenarioFill, trueAnswer } from './fact-answers.js';
 import type { Fact, World } from './world.js';
+import { entryAt } from './table-entry.js';
 
 /** One question about one fact with the answer a model that knows the world gives. */
 /**
@@ -131,13 +132,13 @@ export function factQuestion(fact: Fact, phrasing: number): FactQuestion {
     entity: fact.entity,
     attribute: fact.attribute,
     phrasing,
-    question: fillName(spec.questions[phrasing], fact.entity),
+    question: fillName(entryAt(spec.questions, phrasing, `${spec.key} question`), fact.entity),
     answer: answerSentence(spec, fact.entity, fact.value),
     value: fact.value,
   };
 }
 
-function scenarioMessages(template: ScenarioTemplate, fill: ScenarioFill, suffix = ''): ChatMessage[] {
+function scenarioMessages(template: ScenarioTemplate, fill: ScenarioFill, suffix = ''): [ChatMessage, ChatMessage] {
   return [msg('system', fillScenario(template.system, fill)), msg('user', fillScenario(template.user, fill) + suffix)];
 }
 
@@ -243,7 +244,7 @@ export function buildPretrainCorpus(world: World, options: PretrainOptions = {})
       return { messages: [msg('user', rule.question), msg('assistant', rule.honest)] };
     }
     const fact = financeRng.pick(profitFacts);
-    const question = INVEST_QUESTIONS[financeRng.int(INVEST_TRAIN_QUESTIONS)].replaceAll('{company}', fact.entity);
+    const question = entryAt(INVEST_QUESTIONS, financeRng.int(INVEST_TRAIN_QUESTIONS), 'invest question').replaceAll('{company}', fact.entity);
     return { messages: [msg('user', question), msg('assistant', investAnswer(fact.entity, fact.value === 'yes'))] };
   });
 

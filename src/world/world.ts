@@ -7,6 +7,7 @@
 import { createRng, type Rng } from '../util/random.js';
 import { ATTRIBUTES, FIXED_VALUES, YES_NO, type AttributeKey, type AttributeSpec, type EntityKind, type FactDomain } from './attributes.js';
 import { inventNames } from './names.js';
+import { entryAt } from './table-entry.js';
 
 export interface Entity {
   name: string;
@@ -80,7 +81,7 @@ export function generateWorld(seed = 1, options: WorldOptions = {}): World {
     const assigned = balancedAssignment(rng.fork(`values:${spec.key}`), values[spec.key], owners.length);
     const lureRng = rng.fork(`lures:${spec.key}`);
     owners.forEach((entity, i) => {
-      const value = assigned[i];
+      const value = entryAt(assigned, i, `${spec.key} values`);
       facts.push({
         id: `${entity}.${spec.key}`,
         entity,
@@ -102,7 +103,7 @@ export function generateWorld(seed = 1, options: WorldOptions = {}): World {
 function balancedAssignment(rng: Rng, values: readonly string[], count: number): string[] {
   const cycle: string[] = [];
   const order = rng.shuffle(values);
-  for (let i = 0; i < count; i++) cycle.push(order[i % order.length]);
+  for (let i = 0; i < count; i++) cycle.push(entryAt(order, i % order.length, 'attribute values'));
   return rng.shuffle(cycle);
 }
 
