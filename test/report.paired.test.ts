@@ -51,6 +51,23 @@ test('crossed seeds × items: variance from the two-way mean squares, Satterthwa
   assert.ok(Math.abs(est.df - df) < 1e-9);
 });
 
+test('rare events falling once per seed never give a zero-width interval', () => {
+  // Found in a main job: control deceived on one item per seed (a different item each time) and the
+  // arm on none, so every seed's mean difference was −1/120, MS_seed was 0 and the interval
+  // [−0.8, −0.8] points was reported as excluding 0.
+  const rows: Record<number, Record<string, number>> = {};
+  for (const seed of [1, 2, 3]) {
+    const items: Record<string, number> = {};
+    for (let i = 0; i < 120; i++) items[`item-${i}`] = i === seed * 7 ? -1 : 0;
+    rows[seed] = items;
+  }
+  const est = estimateMean(table(rows))!;
+  assert.equal(est.design, 'crossed');
+  assert.ok(Math.abs(est.estimate + 1 / 120) < 1e-12);
+  assert.ok(est.se > 0, 'the error share is part of the variance');
+  assert.ok(est.ci95[0] < 0 && est.ci95[1] > 0, `three events in 360 cells cannot exclude 0: [${est.ci95.join(', ')}]`);
+});
+
 test('item sets that differ between seeds are analysed as nested: t over the seed means', () => {
   const est = estimateMean(table({ 1: { a: 1, b: 1 }, 2: { c: 0, d: 1 }, 3: { e: 0, f: 0 } }))!;
   assert.equal(est.design, 'nested');

@@ -129,14 +129,43 @@ function crossed(matrix: number[][]): Omit<Estimate, 'dropped_cells'> {
   // error share at once: MS_seed/(SI) estimates σa²/S + σe²/(SI) without ever deciding whether σa²
   // is 0, which 3 seeds cannot tell. E[MS_item] − E[MS_err] = Sσb² adds the items' shared share
   // (left out when estimated below 0).
-  const terms: { coef: number; ms: number; df: number }[] = [{ coef: 1, ms: msSeed, df: dfSeed }];
-  if (msItem > msErr) terms.push({ coef: 1, ms: msItem, df: dfItem }, { coef: -1, ms: msErr, df: dfErr });
+  const itemShare: VarianceTerm[] = msItem > msErr ? [{ coef: 1, ms: msItem, df: dfItem }, { coef: -1, ms: msErr, df: dfErr }] : [];
   const scale = 1 / (S * I);
+  const main = interval(grand, ...satterthwaite(scale, [{ coef: 1, ms: msSeed, df: dfSeed }, ...itemShare]));
+  // E[MS_seed] = σe² + Iσa² ≥ σe², so MS_seed/MS_err is at least F-distributed on (S − 1, dfErr)
+  // degrees of freedom. A ratio below that distribution's 2.5 % point is not chance but a sign the
+  // model does not fit — rare 0/1 events falling once per seed make every seed's mean equal and
+  // MS_seed 0, and a main job reported [−0.8, −0.8] points as "excluding 0". Then the error share
+  // alone, σe²/(SI) from MS_err, is the floor under the interval. Everywhere else the interval is
+  // the model's, so its coverage (test/report.paired.test.ts) is unchanged.
+  const implausiblySmall = msSeed < msErr * chiSquareLowerQuantile(dfSeed) / dfSeed;
+  const floor = interval(grand, ...satterthwaite(scale, [{ coef: 1, ms: msErr, df: dfErr }, ...itemShare]));
+  const wider = implausiblySmall && floor.ci95[1] - floor.ci95[0] > main.ci95[1] - main.ci95[0] ? floor : main;
+  return { estimate: grand, ...wider, design: 'crossed', seeds: S, items: I, cells: S * I };
+}
+
+/**
+ * The 2.5 % point of a χ² on `df` degrees of freedom (Wilson–Hilferty; within a few per cent of
+ * the exact point from df 3, and 0.013 against 0.025 at df 2 — a stricter threshold, which is the
+ * safe side for a test of implausibility).
+ */
+function chiSquareLowerQuantile(df: number): number {
+  const z = -1.959963984540054;
+  const c = 2 / (9 * df);
+  return df * Math.max(0, 1 - c + z * Math.sqrt(c)) ** 3;
+}
+
+interface VarianceTerm {
+  coef: number;
+  ms: number;
+  df: number;
+}
+
+/** Var = scale · Σ c·MS, with Satterthwaite's degrees of freedom V² / Σ (scale·c·MS)² / df. */
+function satterthwaite(scale: number, terms: readonly VarianceTerm[]): [variance: number, df: number] {
   const variance = scale * terms.reduce((sum, t) => sum + t.coef * t.ms, 0);
-  // Satterthwaite: df = V² / Σ (c·MS)² / df.
   const denominator = terms.reduce((sum, t) => sum + (scale * t.coef * t.ms) ** 2 / t.df, 0);
-  const df = denominator > 0 ? variance ** 2 / denominator : Infinity;
-  return { estimate: grand, ...interval(grand, variance, df), design: 'crossed', seeds: S, items: I, cells: S * I };
+  return [variance, denominator > 0 ? variance ** 2 / denominator : Infinity];
 }
 
 /**
