@@ -91,12 +91,13 @@ export function roomOf(file: string): string {
 /** `./x.js` → `x.ts` (NodeNext writes the emitted name); a folder or extensionless path tries index.ts. */
 function resolveTarget(rootDir: string, fromAbs: string, specifier: string, known: Set<string>): string {
   const base = resolve(dirname(fromAbs), specifier);
-  const candidates = [base.replace(/\.js$/, '.ts'), base, `${base}.ts`, join(base, 'index.ts')];
+  const emitted = base.replace(/\.js$/, '.ts');
+  const candidates = [emitted, base, `${base}.ts`, join(base, 'index.ts')];
   for (const candidate of candidates) {
     const rel = toPosix(relative(rootDir, candidate));
     if (known.has(rel)) return rel;
   }
-  return toPosix(relative(rootDir, candidates[0]));
+  return toPosix(relative(rootDir, emitted));
 }
 
 interface RawImport {
@@ -165,7 +166,8 @@ function findCycles(edges: readonly ImportEdge[]): string[][] {
     if (component.length > 1 || next.get(node)?.has(node)) cycles.push(component.sort());
   };
   for (const node of [...next.keys()].sort()) if (!index.has(node)) connect(node);
-  return cycles.sort((a, b) => a[0].localeCompare(b[0]));
+  // A component holds at least its root node, so [0] is always there.
+  return cycles.sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''));
 }
 
 /** Checks every .ts file under `rootDir` (src/ by default) against `rooms`. */
