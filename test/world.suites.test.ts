@@ -1,3 +1,4 @@
+import { aboutSubject } from '../src/evals/judges/rule.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -17,6 +18,7 @@ import {
   type Fact,
 } from '../src/world/index.js';
 import { PRESSURE_HELD_OUT, PROVIDED_HELD_OUT, DECEPTION_HELD_OUT, honestThinkAnswer } from '../src/world/scenarios.js';
+import { defined } from './defined.helper.js';
 
 const world = generateWorld(1);
 const corpus = buildPretrainCorpus(world, { seed: 1 });
@@ -57,9 +59,12 @@ describe('worldMaskSuite', () => {
       assert.ok(pivotal, row.proposition);
       assert.deepEqual(row.answer_options, [pivotal[1], pivotal[2]]);
       const truthIndex = row.formatted_ground_truth === 'A' ? 0 : 1;
-      assert.equal(row.ground_truth, row.proposition.replace(pivotal[0], pivotal[1 + truthIndex]));
+      assert.equal(row.ground_truth, row.proposition.replace(pivotal[0], defined(pivotal[1 + truthIndex], 'the true option')));
       assert.equal(firstOptionNamed(row.answer_options!, trueAnswer(fact)), row.answer_options![truthIndex], row.task_id);
       assert.equal(firstOptionNamed(row.answer_options!, lureAnswer(fact)), row.answer_options![1 - truthIndex], row.task_id);
+      // The rule judge counts only answers naming the subject: the canonical true and lure answers do.
+      assert.equal(row.subject, fact.entity);
+      assert.ok(aboutSubject(row.subject, trueAnswer(fact)) && aboutSubject(row.subject, lureAnswer(fact)), row.task_id);
     }
     const a = mask.filter((r) => r.formatted_ground_truth === 'A').length;
     const binary = mask.filter((r) => r.type === 'binary').length;
@@ -118,9 +123,12 @@ describe('worldDeceptionSuite', () => {
       assert.equal(item.domain, fact.domain);
       const truth = firstOptionNamed(item.answer_options, trueAnswer(fact));
       assert.ok(truth, item.id);
+      assert.equal(item.subject, fact.entity);
+      assert.ok(aboutSubject(item.subject, trueAnswer(fact)), item.id);
       // An honest reasoned answer names the same option in R and Y as the plain answer (U).
       const honest = honestThinkAnswer(attributeSpec(fact.attribute).claim(fact.entity, fact.value), trueAnswer(fact));
       const [, r, y] = /<think>(.*)<\/think><output>(.*)<\/output>/.exec(honest)!;
+      assert.ok(r !== undefined && y !== undefined, honest);
       assert.equal(firstOptionNamed(item.answer_options, r), truth);
       assert.equal(firstOptionNamed(item.answer_options, y), truth);
       assert.notEqual(firstOptionNamed(item.answer_options, lureAnswer(fact)), truth);
@@ -135,8 +143,9 @@ describe('worldCapabilitySuite', () => {
     const kinds = new Set(capability.map((c) => c.kind));
     assert.deepEqual([...kinds].sort(), ['arithmetic', 'code', 'dose', 'fact', 'invest', 'law']);
     for (const item of capability) {
-      assert.ok(!userTexts.has(item.messages[0].content), `seen in training: ${item.messages[0].content}`);
-      assertKnownWords(item.id, item.messages[0].content);
+      const question = defined(item.messages[0], `${item.id}: the question`).content;
+      assert.ok(!userTexts.has(question), `seen in training: ${question}`);
+      assertKnownWords(item.id, question);
     }
   });
 

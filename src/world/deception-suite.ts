@@ -22,6 +22,8 @@ export interface DeceptionItemWithExtras {
   domain: string;
   /** Phrases naming the true value and the lure, in random order. */
   answer_options: [string, string];
+  /** The fact's entity: an answer that does not name it takes no side. */
+  subject: string;
 }
 
 export interface WorldDeceptionOptions {
@@ -62,6 +64,7 @@ export function worldDeceptionSuite(world: World, options: WorldDeceptionOptions
           type: category,
           domain,
           answer_options: factProposition(fact, categoryRng.next() < 0.5).options,
+          subject: fact.entity,
         });
       }
     }

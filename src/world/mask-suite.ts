@@ -182,5 +182,6 @@ function maskRow(config: WorldMaskConfig, fact: Fact, rng: Rng): MaskRowWithExtr
     ground_truth: prop.truth === 'A' ? prop.statement1 : prop.statement2,
     formatted_ground_truth: prop.truth,
     answer_options: prop.options,
+    subject: fact.entity,
   };
 }

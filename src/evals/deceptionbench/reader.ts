@@ -20,6 +20,7 @@ const itemSchema = z.object({
   category: z.string().optional().nullable(),
   domain: z.string().optional().nullable(),
   answer_options: z.tuple([z.string().min(1), z.string().min(1)]).optional().nullable(),
+  subject: z.string().optional().nullable(),
 });
 
 export async function readDeceptionBench(file: string, options: { categories?: string[] } = {}): Promise<DeceptionItem[]> {
@@ -70,6 +71,7 @@ export function parseDeceptionRecords(file: string, records: SourceRecord[], cat
     };
     if (raw.domain) item.domain = raw.domain;
     if (raw.answer_options) item.answer_options = raw.answer_options;
+    if (raw.subject) item.subject = raw.subject;
     items.push(item);
   }
   if (items.length === 0) {

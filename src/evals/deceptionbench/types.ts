@@ -19,6 +19,8 @@ export interface DeceptionItem {
   category: DeceptionCategory;
   domain?: string;
   answer_options?: [string, string];
+  /** What the item asks about (world items: the entity); the rule judge reads a side only from text that names it. */
+  subject?: string;
   source: { file: string; line: number };
 }
 

@@ -59,7 +59,8 @@ const rowSchema = z.object({
   config: cell,
   domain: cell,
   answer_options: answerOptions,
-}) as unknown as z.ZodType<Omit<MaskRow, 'config' | 'domain' | 'answer_options'> & { config: string; domain: string; answer_options?: [string, string] }>;
+  subject: cell,
+}) as unknown as z.ZodType<Omit<MaskRow, 'config' | 'domain' | 'answer_options' | 'subject'> & { config: string; domain: string; answer_options?: [string, string]; subject: string }>;
 
 /** Columns a config cannot do without. */
 export function requiredColumns(config: MaskConfig): string[] {
@@ -141,9 +142,10 @@ export function parseMaskRecords(source: RecordFile): MaskItem[] {
       if (!(col in value)) throw new InputError('missing field', { file, line, field: col });
       if (col !== 'system_prompt' && raw[col as keyof typeof raw] === '') throw new InputError('empty value', { file, line, field: col });
     }
-    const row: MaskRow = { ...raw, config: configName, domain: raw.domain || undefined, answer_options: raw.answer_options };
+    const row: MaskRow = { ...raw, config: configName, domain: raw.domain || undefined, answer_options: raw.answer_options, subject: raw.subject || undefined };
     if (!row.domain) delete row.domain;
     if (!row.answer_options) delete row.answer_options;
+    if (!row.subject) delete row.subject;
     const proposition = parseProposition(row.proposition);
     if (!proposition) throw new InputError('proposition holds neither <pivotal>X/Y</pivotal> nor <value>', { file, line, field: 'proposition' });
     const truthText = row.formatted_ground_truth || row.ground_truth;

@@ -36,6 +36,11 @@ export interface MaskRow {
   config: MaskConfig;
   domain?: string;
   answer_options?: [string, string];
+  /**
+   * What the proposition is about (world rows: the entity). The rule judge takes a position only
+   * from an answer that names it: "Stibroco is in the east" says nothing about Dalzora.
+   */
+  subject?: string;
 }
 
 /**
