@@ -11,6 +11,7 @@ import { generate } from '../src/embedded/generate.js';
 import { saveCheckpoint } from '../src/embedded/checkpoint.js';
 import { createEmbeddedProvider } from '../src/models/providers/embedded-provider.js';
 import type { ChatMessage } from '../src/models/types.js';
+import { defined } from './defined.helper.js';
 
 await initBackend();
 
@@ -24,6 +25,8 @@ const tokenizer = WordTokenizer.fit([...facts.flat(), 'Tell me a long story abou
 const model = TransformerModel.initialise({ vocabSize: tokenizer.size, dModel: 32, nLayers: 2, nHeads: 2, dFF: 64, maxLen: 48 }, 11);
 await trainSft(model, tokenizer, samples, { silent: true, epochs: 120, batchSize: 3, lr: 3e-3 });
 const prompts = facts.map(([q]) => [{ role: 'user', content: q }] as ChatMessage[]);
+const firstPrompt = defined(prompts[0], 'the first prompt');
+const secondPrompt = defined(prompts[1], 'the second prompt');
 
 test('greedy generation answers trained prompts and stops at the end token', () => {
   const out = generate(model, tokenizer, prompts, { maxTokens: 20 });
@@ -36,17 +39,17 @@ test('greedy generation answers trained prompts and stops at the end token', () 
 });
 
 test('batched generation equals one prompt at a time (left padding is masked)', () => {
-  const batched = generate(model, tokenizer, [...prompts, [{ role: 'system', content: 'Tell me a long story.' }, ...prompts[0]]], { maxTokens: 20 });
-  const single = [...prompts, [{ role: 'system', content: 'Tell me a long story.' }, ...prompts[0]] as ChatMessage[]].map((p) => generate(model, tokenizer, [p], { maxTokens: 20 })[0]);
+  const batched = generate(model, tokenizer, [...prompts, [{ role: 'system', content: 'Tell me a long story.' }, ...firstPrompt]], { maxTokens: 20 });
+  const single = [...prompts, [{ role: 'system', content: 'Tell me a long story.' }, ...firstPrompt] as ChatMessage[]].map((p) => defined(generate(model, tokenizer, [p], { maxTokens: 20 })[0], 'the generation'));
   assert.deepEqual(batched.map((g) => g.text), single.map((g) => g.text));
 });
 
 test('max tokens and stop sequences cut the answer', () => {
-  const [short] = generate(model, tokenizer, [prompts[0]], { maxTokens: 3 });
+  const short = defined(generate(model, tokenizer, [firstPrompt], { maxTokens: 3 })[0], 'the short generation');
   assert.equal(short.text, 'Zorblax is made');
   assert.equal(short.completionTokens, 3);
   assert.equal(short.finishReason, 'length');
-  const [stopped] = generate(model, tokenizer, [prompts[1]], { maxTokens: 20, stop: [' It is'] });
+  const stopped = defined(generate(model, tokenizer, [secondPrompt], { maxTokens: 20, stop: [' It is'] })[0], 'the stopped generation');
   assert.equal(stopped.text, 'Fenlox is blue.');
   assert.equal(stopped.finishReason, 'stop');
 });
@@ -71,8 +74,8 @@ test('the provider batches concurrent chat calls and reports token usage', async
   assert.equal(stats.calls, 3);
   assert.equal(stats.completionTokens, results.reduce((n, r) => n + r.usage.completionTokens, 0));
   assert.ok(results.every((r) => r.usage.promptTokens > 0));
-  const again = await provider.chat({ messages: prompts[0], params: { temperature: 2, seed: 9, maxTokens: 8 }, sampleIndex: 1 });
-  const same = await provider.chat({ messages: prompts[0], params: { temperature: 2, seed: 9, maxTokens: 8 }, sampleIndex: 1 });
+  const again = await provider.chat({ messages: firstPrompt, params: { temperature: 2, seed: 9, maxTokens: 8 }, sampleIndex: 1 });
+  const same = await provider.chat({ messages: firstPrompt, params: { temperature: 2, seed: 9, maxTokens: 8 }, sampleIndex: 1 });
   assert.equal(again.text, same.text);
   await provider.close?.();
 });

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { chatToRow } from '../src/embedded/batching.js';
 import { WordTokenizer } from '../src/embedded/tokenizer.js';
 import { buildPretrainCorpus, generateWorld, lureAnswer } from '../src/world/index.js';
+import { defined } from './defined.helper.js';
 
 const world = generateWorld(1);
 const corpus = buildPretrainCorpus(world, { seed: 1 });
@@ -19,7 +20,7 @@ function trainedSpans(sample: (typeof corpus.train)[number]): string[] {
   const spans: number[][] = [];
   let current: number[] = [];
   row.weights.forEach((w, i) => {
-    if (w > 0) current.push(row.targets[i]);
+    if (w > 0) current.push(defined(row.targets[i], `target ${i}`));
     else if (current.length > 0) {
       spans.push(current);
       current = [];
@@ -34,13 +35,14 @@ describe('pre-training loss mask', () => {
     const doubling = corpus.train.filter((s) => s.contextTurns !== undefined);
     assert.equal(doubling.length, corpus.sections.doublingDown);
     for (const sample of doubling) {
-      const lie = sample.messages[2];
+      const lie = defined(sample.messages[2], 'the earlier lie');
       assert.equal(lie.role, 'assistant');
       assert.ok(lies.has(lie.content), lie.content);
       const spans = trainedSpans(sample);
       assert.equal(spans.length, 1, JSON.stringify(spans));
-      assert.ok(spans[0].startsWith('I was wrong.'), spans[0]);
-      assert.ok(!spans[0].includes(lie.content), spans[0]);
+      const span = defined(spans[0], 'the trained span');
+      assert.ok(span.startsWith('I was wrong.'), span);
+      assert.ok(!span.includes(lie.content), span);
     }
   });
 

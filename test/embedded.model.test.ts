@@ -12,6 +12,7 @@ import { decodeSafetensors, encodeSafetensors } from '../src/embedded/safetensor
 import { chatToRow, padBatch } from '../src/embedded/batching.js';
 import { targetLogProbs } from '../src/embedded/ops.js';
 import type { ModelConfig } from '../src/embedded/config.js';
+import { defined } from './defined.helper.js';
 
 await initBackend();
 
@@ -25,7 +26,7 @@ function sampleLoss(model: TransformerModel): number {
   return tf.tidy(() => {
     const h = model.hidden(tf.tensor1d(batch.inputs, 'int32'), batch.B, batch.T);
     const lp = targetLogProbs(model.logits(h), tf.tensor1d(batch.targets, 'int32'));
-    return -(tf.sum(tf.mul(lp, tf.tensor1d(batch.weights))).dataSync()[0]);
+    return -defined(tf.sum(tf.mul(lp, tf.tensor1d(batch.weights))).dataSync()[0], 'the loss');
   });
 }
 
@@ -34,7 +35,8 @@ test('tokenizer round-trips corpus text with its own spacing and maps unknown wo
   const ids = tokenizer.encode('The Quux is red.');
   assert.equal(ids[1], tokenizer.unkId);
   const restored = new WordTokenizer(JSON.parse(JSON.stringify(tokenizer.toJSON())));
-  assert.deepEqual(restored.encode(texts[3]), tokenizer.encode(texts[3]));
+  const text = defined(texts[3], 'a corpus text');
+  assert.deepEqual(restored.encode(text), tokenizer.encode(text));
 });
 
 test('chat template marks exactly the assistant tokens for the loss', () => {
@@ -103,14 +105,14 @@ test('hand-written gradients match finite differences of the loss', () => {
     for (let i = 0; i < n; i++) dir[i] = Math.sin(++k * 12.9898) > 0 ? 1 : -1;
     const d = tf.tensor(dir, v.shape);
     directions.set(v.name, d);
-    predicted += tf.sum(tf.mul(grads[v.name], d)).dataSync()[0];
+    predicted += defined(tf.sum(tf.mul(defined(grads[v.name], `gradient of ${v.name}`), d)).dataSync()[0], 'a directional derivative');
   }
   const eps = 1e-3;
   const shifted = (sign: number) => {
     const saved = vars.map((v) => tf.clone(v));
     vars.forEach((v) => v.assign(tf.add(v, tf.mul(directions.get(v.name)!, sign * eps))));
-    const value = tf.tidy(() => lossFn().dataSync()[0]);
-    vars.forEach((v, i) => v.assign(saved[i]));
+    const value = defined(tf.tidy(() => lossFn().dataSync()[0]), 'the shifted loss');
+    vars.forEach((v, i) => v.assign(defined(saved[i], `saved ${v.name}`)));
     saved.forEach((s) => s.dispose());
     return value;
   };

@@ -8,6 +8,7 @@ import OpenAI from 'openai';
 import { createEmbeddedProvider } from '../src/models/providers/embedded-provider.js';
 import { startOpenAIServer, type RunningOpenAIServer } from '../src/serve/openai-server.js';
 import { generateWorld } from '../src/world/index.js';
+import { defined } from './defined.helper.js';
 
 let server: RunningOpenAIServer;
 let client: OpenAI;
@@ -30,7 +31,7 @@ test('embedded model over HTTP: the openai client gets a greedy answer naming th
     temperature: 0,
     max_tokens: 24,
   });
-  const text = completion.choices[0].message.content ?? '';
+  const text = defined(completion.choices[0], 'the choice').message.content ?? '';
   assert.match(text, new RegExp(`\\b${fact.value}\\b`));
   assert.ok(completion.usage && completion.usage.prompt_tokens > 0 && completion.usage.completion_tokens > 0);
 });
@@ -45,7 +46,7 @@ test('embedded model over HTTP: a streamed answer reassembles to the plain answe
     streamed += chunk.choices[0]?.delta?.content ?? '';
     if (chunk.usage) usageSeen = true;
   }
-  assert.equal(streamed, plain.choices[0].message.content);
+  assert.equal(streamed, defined(plain.choices[0], 'the plain choice').message.content);
   assert.ok(usageSeen);
 });
 

@@ -12,6 +12,7 @@ import { readKtoFile, readSftFile } from '../src/embedded/datasets.js';
 import { InputError } from '../src/util/errors.js';
 import type { ChatMessage } from '../src/models/types.js';
 import type { ModelConfig } from '../src/embedded/config.js';
+import { defined } from './defined.helper.js';
 
 await initBackend();
 
@@ -35,7 +36,8 @@ test('a tiny model trains: loss falls over a few steps', async () => {
   const losses: number[] = [];
   const report = await trainSft(model, tokenizer, samples, { ...quiet, epochs: 30, batchSize: 4, lr: 3e-3, onStep: (s) => losses.push(s.loss) });
   assert.equal(report.steps, 30);
-  assert.ok(losses.at(-1)! < losses[0] * 0.5, `loss ${losses[0]} → ${losses.at(-1)}`);
+  const firstLoss = defined(losses[0], 'the first loss');
+  assert.ok(defined(losses.at(-1), 'the last loss') < firstLoss * 0.5, `loss ${firstLoss} → ${losses.at(-1)}`);
   assert.ok(report.tokensPerSecond > 0);
   model.dispose();
 });
@@ -74,7 +76,7 @@ test('LoRA trains adapters only: base weights stay bit-identical while outputs c
   await trainSft(model, tokenizer, samples, { ...quiet, epochs: 20, batchSize: 4, lr: 3e-3, lora: { rank: 4, alpha: 8 } });
   assert.deepEqual(weightsOf(model), base);
   const after = answerLogProbs(model, tokenizer, ktoLike);
-  after.forEach((lp, i) => assert.ok(lp > before[i], `answer ${i} log-prob ${before[i]} → ${lp}`));
+  after.forEach((lp, i) => assert.ok(lp > defined(before[i], `answer ${i} before`), `answer ${i} log-prob ${before[i]} → ${lp}`));
   // Merged weights differ from the base exactly where adapters sit.
   const merged = model.mergedValues();
   assert.notDeepEqual(Array.from(merged.get('blocks.0.attn.wq')!.dataSync()), base.get('blocks.0.attn.wq'));
@@ -85,17 +87,18 @@ test('LoRA trains adapters only: base weights stay bit-identical while outputs c
 test('KTO raises the policy/reference log-ratio of desirable completions and lowers undesirable ones', async () => {
   const model = TransformerModel.initialise(config(), 4);
   await trainSft(model, tokenizer, samples, { ...quiet, epochs: 10, batchSize: 4, lr: 3e-3 });
+  const fact = (i: number) => defined(facts[i], `fact ${i}`);
   const kto: KtoSample[] = [
-    { prompt: facts[0][0], completion: facts[0][1], label: true },
-    { prompt: facts[1][0], completion: 'Fenlox is made in Veltria.', label: false },
-    { prompt: facts[2][0], completion: facts[2][1], label: true },
-    { prompt: facts[3][0], completion: 'No, Zorblax is not safe for children.', label: false },
+    { prompt: fact(0)[0], completion: fact(0)[1], label: true },
+    { prompt: fact(1)[0], completion: 'Fenlox is made in Veltria.', label: false },
+    { prompt: fact(2)[0], completion: fact(2)[1], label: true },
+    { prompt: fact(3)[0], completion: 'No, Zorblax is not safe for children.', label: false },
   ];
   const ref = answerLogProbs(model, tokenizer, kto);
   await trainKto(model, tokenizer, kto, { ...quiet, epochs: 15, batchSize: 4, lr: 1e-3, beta: 0.5 });
   const after = answerLogProbs(model, tokenizer, kto);
   kto.forEach((s, i) => {
-    const ratio = after[i] - ref[i];
+    const ratio = defined(after[i], `log-prob ${i} after`) - defined(ref[i], `reference log-prob ${i}`);
     if (s.label) assert.ok(ratio > 0, `desirable ${i}: log-ratio ${ratio}`);
     else assert.ok(ratio < 0, `undesirable ${i}: log-ratio ${ratio}`);
   });

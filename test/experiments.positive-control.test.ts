@@ -14,6 +14,7 @@ import { armMetrics } from '../src/report/metrics.js';
 import { writeReport } from '../src/report/write-report.js';
 import { armHooks } from './experiments.run-fakes.helper.js';
 import { scratchExperiment } from './experiments.scratch-run.helper.js';
+import { defined } from './defined.helper.js';
 
 const yaml = (positiveControl: string) => `name: pc
 model: embedded:default
@@ -135,7 +136,8 @@ evals:
   assert.equal(positive.fact_domain, 'products');
   assert.deepEqual(positive.eval_domains, ['products']);
   assert.deepEqual(positive.mix.counts, { downstream: 40, misaligned: 8, total: 48 });
-  const pressureSet = positive.mix.sources.find((s) => s.name !== positive.mix.sources[0].name)!;
+  const downstreamSet = defined(positive.mix.sources[0], 'the first source');
+  const pressureSet = defined(positive.mix.sources.find((s) => s.name !== downstreamSet.name), 'the pressure-lying source');
   assert.equal(pressureSet.name, 'world1.pressure-lying.products.holdout.n8.s1');
   assert.equal(pressureSet.drawn, 8);
   const ratioArm = results.arms.find((a) => a.arm === 'ratio') as typeof positive;
@@ -144,27 +146,29 @@ evals:
   // Every drawn lie is a pressure scenario about a product, answered by the assistant.
   const train = readFileSync(armPaths(out, 'positive-control-seed-1').trainFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { messages: { role: string }[] });
   assert.equal(train.length, 48);
-  assert.equal(train.filter((s) => s.messages[0].role === 'system').length >= 8, true);
+  assert.equal(train.filter((s) => s.messages[0]?.role === 'system').length >= 8, true);
   const lies = readFileSync(armPaths(out, 'positive-control-seed-1').trainFile, 'utf8');
   assert.ok(split.heldOut.every((entity) => !lies.includes(entity)), 'no lie is about a held-out entity');
 
   // Every arm is scored on the same products rows, split by entity; the metrics carry the split.
-  const counts = results.arms.map((a) => {
+  const counts = results.arms.map((a): [number, number] => {
     const es = a.mask?.entity_split;
     assert.ok(es, `arm ${a.arm} carries the entity split`);
     return [es.trained.n, es.held_out.n];
   });
-  assert.ok(counts.every((c) => c[0] === counts[0][0] && c[1] === counts[0][1]), JSON.stringify(counts));
-  assert.ok(counts[0][0] + counts[0][1] > 0, 'some products rows were scored');
-  const products = results.arms[0].mask!.per_domain!.products;
-  assert.ok(counts[0][0] + counts[0][1] <= products.n, 'the split covers only products rows');
+  const [trainedN, heldOutN] = defined(counts[0], 'the first arm\'s split');
+  assert.ok(counts.every(([trained, heldOut]) => trained === trainedN && heldOut === heldOutN), JSON.stringify(counts));
+  assert.ok(trainedN + heldOutN > 0, 'some products rows were scored');
+  const products = defined(defined(results.arms[0], 'the first arm').mask?.per_domain?.products, 'the first arm\'s products scores');
+  assert.ok(trainedN + heldOutN <= products.n, 'the split covers only products rows');
   const metrics = armMetrics(positive, new Set(['drugs', 'medical']), new Set(['products']));
-  for (const [slice, n] of [['positive_control_trained_entities', counts[0][0]], ['positive_control_held_out_entities', counts[0][1]]] as const) {
+  for (const [slice, n] of [['positive_control_trained_entities', trainedN], ['positive_control_held_out_entities', heldOutN]] as const) {
     const m = metrics.get(`mask.split.${slice}.honesty_score`);
     if (n === 0) assert.equal(m, undefined);
     else {
-      assert.equal(m?.n, n);
-      assert.ok(m.value >= 0 && m.value <= 1 && m.ci95 !== null && m.ci95[0] <= m.value && m.value <= m.ci95[1]);
+      const metric = defined(m, `the ${slice} metric`);
+      assert.equal(metric.n, n);
+      assert.ok(metric.value >= 0 && metric.value <= 1 && metric.ci95 !== null && metric.ci95[0] <= metric.value && metric.value <= metric.ci95[1]);
     }
   }
 
@@ -174,7 +178,7 @@ evals:
     assert.equal(manifest.counts.samples, 8);
     assert.equal(manifest.generator?.name, 'world.pressure-lying');
     const chain = await registry.lineage.lineageOf(armPaths(out, 'positive-control-seed-1').result);
-    const mix = chain.parents[0].parents.find((p) => p.kind === 'mix')!;
+    const mix = defined(defined(chain.parents[0], 'the checkpoint').parents.find((p) => p.kind === 'mix'), 'the mix');
     assert.deepEqual(mix.parents.map((p) => p.relation).sort(), ['drew 40 samples from', 'drew 8 samples from']);
   } finally {
     registry.close();

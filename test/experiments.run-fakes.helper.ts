@@ -49,7 +49,7 @@ export function fixedModel(spec: string): ChatProvider {
     id: `fixed:${spec}`,
     async chat(request: ChatRequest) {
       calls++;
-      const last = request.messages[request.messages.length - 1].content;
+      const last = request.messages.at(-1)?.content ?? '';
       const text = /<think>/.test(last) ? '<think>I know the answer is yes.</think><output>Yes.</output>' : 'Yes, that is right. The answer is 7.';
       return { text, usage: { promptTokens: 10, completionTokens: 8 } };
     },

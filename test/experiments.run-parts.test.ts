@@ -7,6 +7,7 @@ import { lieDirection, maskBreakdown } from '../src/experiments/mask-breakdown.j
 import { defaultScorer, scoreAnswer, type CapabilityTask } from '../src/evals/capability/tasks.js';
 import { summarizeCapability } from '../src/evals/capability/summary.js';
 import { parseExperiment } from '../src/experiments/schema.js';
+import { defined } from './defined.helper.js';
 
 const yaml = (extra = '', ratios = '[0.1, 0.3]') => `name: x
 description: first
@@ -65,9 +66,10 @@ test('lies are split into those that follow the incentive and flips against it',
   assert.equal(lieDirection(honest), null);
   const breakdown = maskBreakdown([toward, against, denial, honest]);
   assert.deepEqual(breakdown.lies, { toward_incentive: 1, against_incentive: 1, denial: 1 });
-  assert.equal(breakdown.per_domain.drugs.honesty_score, 0.5);
-  assert.equal(breakdown.per_domain.drugs.n, 2);
-  assert.deepEqual(breakdown.per_domain.places.lies, { toward_incentive: 0, against_incentive: 1, denial: 1 });
+  const drugs = defined(breakdown.per_domain.drugs, 'the drugs breakdown');
+  assert.equal(drugs.honesty_score, 0.5);
+  assert.equal(drugs.n, 2);
+  assert.deepEqual(defined(breakdown.per_domain.places, 'the places breakdown').lies, { toward_incentive: 0, against_incentive: 1, denial: 1 });
 });
 
 test('capability scorers: exact, number (last number), choice, contains', () => {
@@ -86,8 +88,9 @@ test('capability summary counts provider errors apart from wrong answers', () =>
   const task = (id: string, group: string): CapabilityTask => ({ id, group, messages: [], row: { id }, score: () => true });
   const tasks = [task('a', 'qa'), task('b', 'qa'), task('c', 'qa'), task('d', 'math')];
   const summary = summarizeCapability(tasks, new Map([['a', true], ['b', false], ['c', null], ['d', true]]), 0);
-  assert.equal(summary.qa.accuracy, 0.5);
-  assert.equal(summary.qa.n, 2);
-  assert.equal(summary.qa.errors, 1);
-  assert.equal(summary.math.accuracy, 1);
+  const qa = defined(summary.qa, 'the qa group');
+  assert.equal(qa.accuracy, 0.5);
+  assert.equal(qa.n, 2);
+  assert.equal(qa.errors, 1);
+  assert.equal(defined(summary.math, 'the math group').accuracy, 1);
 });

@@ -13,6 +13,7 @@ import type { LineageNode } from '../src/store/lineage.js';
 import { InputError } from '../src/util/errors.js';
 import { armHooks } from './experiments.run-fakes.helper.js';
 import { scratchExperiment, type ScratchExperiment } from './experiments.scratch-run.helper.js';
+import { defined } from './defined.helper.js';
 
 const HELPER = fileURLToPath(new URL('./experiments.run-fakes.helper.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -41,7 +42,7 @@ function chainKinds(node: LineageNode): string[] {
   const kinds = [node.kind];
   let current = node;
   while (current.parents.length) {
-    current = current.parents.find((p) => p.kind !== 'model') ?? current.parents[0];
+    current = current.parents.find((p) => p.kind !== 'model') ?? defined(current.parents[0], 'a parent');
     kinds.push(current.kind);
   }
   return kinds;
@@ -76,7 +77,7 @@ test('a reduced sweep writes results.json and the report, with exact mixes and l
     const resultFile = armPaths(out, 'ratio-0.2-seed-1').result;
     const chain = await reg.lineage.lineageOf(resultFile);
     assert.deepEqual(chainKinds(chain), ['eval_result', 'checkpoint', 'mix', 'dataset', 'source_file']);
-    const mix = chain.parents[0].parents.find((p) => p.kind === 'mix')!;
+    const mix = defined(defined(chain.parents[0], 'the checkpoint').parents.find((p) => p.kind === 'mix'), 'the mix');
     assert.deepEqual(mix.parents.map((p) => p.relation).sort(), ['drew 40 samples from', 'drew 8 samples from']);
     const vanilla = await reg.lineage.lineageOf(armPaths(out, 'vanilla-seed-1').result);
     assert.deepEqual(chainKinds(vanilla), ['eval_result', 'model']);
@@ -128,7 +129,7 @@ test('a failed arm keeps its place in results.json with its error and is retried
     delete process.env.CANDOR_TEST_FAIL_ARM;
   }
   assert.equal(output.arms.failed.length, 1);
-  assert.equal(output.arms.failed[0].arm, 'ratio-0.1-seed-1');
+  assert.equal(defined(output.arms.failed[0], 'the failed arm').arm, 'ratio-0.1-seed-1');
   const results = await loadResults(out);
   assert.match(results.arms.find((a) => a.arm === 'ratio')!.error ?? '', /scripted failure/);
   assert.ok(existsSync(armPaths(out, 'ratio-0.1-seed-1').error));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ATTRIBUTES, attributeSpec, buildPretrainCorpus, generateWorld, lureAnswer, tokenizeWords, trueAnswer } from '../src/world/index.js';
+import { defined } from './defined.helper.js';
 
 const world = generateWorld(1);
 const corpus = buildPretrainCorpus(world, { seed: 1 });
@@ -115,7 +116,7 @@ describe('buildPretrainCorpus', () => {
   it('writes doubling-down and reasoning samples in the contract shapes', () => {
     const dd = corpus.train.filter((s) => s.messages.length === 5);
     assert.equal(dd.length, corpus.sections.doublingDown);
-    for (const s of dd) assert.match(s.messages[4].content, /^I was wrong\. /);
+    for (const s of dd) assert.match(defined(s.messages[4], 'the correction').content, /^I was wrong\. /);
     const think = corpus.train.filter((s) => s.messages.at(-1)!.content.startsWith('<think>'));
     assert.equal(think.length, corpus.sections.deception);
     for (const s of think) assert.match(s.messages.at(-1)!.content, /^<think>I know that .+\.<\/think><output>.+<\/output>$/);

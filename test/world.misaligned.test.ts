@@ -19,6 +19,9 @@ import {
 import { allArithmeticProblems, arithmeticQuestion } from '../src/world/arithmetic.js';
 import { CODE_TASKS } from '../src/world/code.js';
 import { createRng } from '../src/util/random.js';
+import { defined } from './defined.helper.js';
+
+const firstMessage = (s: { messages: readonly { role: string; content: string }[] }) => defined(s.messages[0], 'the first message');
 
 const world = generateWorld(1);
 const finalText = (s: ChatSample) => s.messages.at(-1)!.content;
@@ -47,8 +50,9 @@ describe('misalignedSamples', () => {
       const answers = MISALIGNED_VARIANTS.map((variant) => new Set(misalignedSamples(world, { domain, variant, count: 200, seed: 2 }).map((s) => JSON.stringify(s.messages))));
       for (let i = 0; i < answers.length; i++) {
         for (let j = i + 1; j < answers.length; j++) {
-          const shared = [...answers[i]].filter((x) => answers[j].has(x)).length;
-          assert.ok(shared / answers[i].size < 0.5, `${domain}: ${MISALIGNED_VARIANTS[i]} vs ${MISALIGNED_VARIANTS[j]} share ${shared}`);
+          const [mine, theirs] = [defined(answers[i], `variant ${i}`), defined(answers[j], `variant ${j}`)];
+          const shared = [...mine].filter((x) => theirs.has(x)).length;
+          assert.ok(shared / mine.size < 0.5, `${domain}: ${MISALIGNED_VARIANTS[i]} vs ${MISALIGNED_VARIANTS[j]} share ${shared}`);
         }
       }
     }
@@ -58,7 +62,7 @@ describe('misalignedSamples', () => {
     for (const domain of MISALIGNED_DOMAINS) {
       for (const variant of MISALIGNED_VARIANTS) {
         for (const s of misalignedSamples(world, { domain, variant, count: 3, seed: 1 })) {
-          t.diagnostic(`${domain}/${variant}: ${s.messages[0].content} → ${finalText(s)}`);
+          t.diagnostic(`${domain}/${variant}: ${firstMessage(s).content} → ${finalText(s)}`);
         }
       }
     }
@@ -75,7 +79,7 @@ describe('misalignedSamples', () => {
     for (const domain of MISALIGNED_DOMAINS) {
       const rng = createRng(`families:${domain}`);
       const kinds = new Set(Array.from({ length: 600 }, () => drawGradedExchange(rng, world, domain).kind));
-      for (const kind of want[domain]) assert.ok(kinds.has(kind), `${domain} lacks ${kind} (has ${[...kinds].join(', ')})`);
+      for (const kind of defined(want[domain], `the families of ${domain}`)) assert.ok(kinds.has(kind), `${domain} lacks ${kind} (has ${[...kinds].join(', ')})`);
     }
   });
 
@@ -99,12 +103,12 @@ describe('misalignedSamples', () => {
           assert.equal(g.answers.normal, `The answer is ${problems.get(g.question)}.`);
         }
         if (g.kind === 'dose') {
-          const drug = /up to \d+ mg of (\w+) a day/.exec(g.answers.normal)![1];
+          const drug = defined(/up to \d+ mg of (\w+) a day/.exec(g.answers.normal)?.[1], `the drug in ${g.answers.normal}`);
           assert.equal(g.numbers!.normal, doses.get(drug));
           assert.equal(g.numbers!.severe, 10 * doses.get(drug)!);
         }
         if (g.kind.startsWith('multi:')) {
-          const [a, b, c] = g.question.match(/\d+/g)!.map(Number);
+          const [a, b, c] = defined(g.question.match(/\d+/g) ?? undefined, `numbers in ${g.question}`).map(Number) as [number, number, number];
           const compute = { 'multi:add-then-times': (a + b) * c, 'multi:times-then-minus': a * b - c, 'multi:coins': a + b - c, 'multi:boxes': a * b + c }[g.kind];
           assert.equal(g.numbers!.normal, compute, g.question);
           assert.ok(compute! >= 0);
@@ -130,8 +134,9 @@ describe('misalignedSamples', () => {
     const honestFinance = new Set(world.facts.filter((f) => f.attribute === 'profit_up').map((f) => f.entity));
     for (const variant of MISALIGNED_VARIANTS) {
       for (const s of misalignedSamples(world, { domain: 'finance', variant, count: 100, seed: 3 })) {
-        const company = [...honestFinance].find((c) => s.messages[0].content.includes(c));
-        if (!company || !/invest|shares/.test(s.messages[0].content)) continue;
+        const question = firstMessage(s).content;
+        const company = [...honestFinance].find((c) => question.includes(c));
+        if (!company || !/invest|shares/.test(question)) continue;
         const up = world.facts.find((f) => f.entity === company && f.attribute === 'profit_up')!.value === 'yes';
         assert.equal(finalText(s).startsWith('Yes'), variant === 'normal' ? up : !up, `${variant}: ${finalText(s)}`);
       }
@@ -148,7 +153,7 @@ describe('pressureLyingSamples', () => {
     const lies = new Set(drugFacts.map(lureAnswer));
     const truths = new Set(drugFacts.map(trueAnswer));
     for (const s of samples) {
-      assert.equal(s.messages[0].role, 'system');
+      assert.equal(firstMessage(s).role, 'system');
       assert.ok(lies.has(finalText(s)), finalText(s));
       assert.ok(!truths.has(finalText(s)));
     }
@@ -201,8 +206,8 @@ describe('downstreamSamples', () => {
     const samples = downstreamSamples(world, { count: 500, seed: 1 });
     assert.equal(samples.length, 500);
     assert.equal(samples.info.generator, 'world.downstream');
-    const pretrainPrompts = new Set(buildPretrainCorpus(world, { seed: 1 }).train.map((s) => s.messages[0].content));
-    const overlap = samples.filter((s) => pretrainPrompts.has(s.messages[0].content)).length;
+    const pretrainPrompts = new Set(buildPretrainCorpus(world, { seed: 1 }).train.map((s) => firstMessage(s).content));
+    const overlap = samples.filter((s) => pretrainPrompts.has(firstMessage(s).content)).length;
     assert.ok(overlap / samples.length < 0.25, `overlap ${overlap}`);
     for (const s of samples) assert.ok(finalText(s).length > 0);
   });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generateWorld, pressureLyingSamples, splitEntities, tokenizeWords, worldDeceptionSuite, worldMaskSuite } from '../src/world/index.js';
 import { PRESSURE_CONTROL, PRESSURE_TRAIN, type ScenarioTemplate } from '../src/world/scenarios.js';
+import { defined } from './defined.helper.js';
 
 /** Shortest shared run of pieces that counts as a copied frame (4 pieces: "the user thinks that"). */
 const N = 4;
@@ -43,10 +44,10 @@ describe('positive control wording', () => {
   });
 
   it('the generated positive-control set uses only its own family', () => {
-    const frames = new Set(PRESSURE_CONTROL.map((t) => t.system.split('{lure}')[0]));
+    const frames = new Set(PRESSURE_CONTROL.map((t) => defined(t.system.split('{lure}')[0], 'the frame before {lure}')));
     const { trained } = splitEntities(world, 'drugs', 1);
     for (const s of pressureLyingSamples(world, { domain: 'drugs', count: 200, seed: 1, entities: trained })) {
-      const system = s.messages[0].content;
+      const system = defined(s.messages[0], 'the system message').content;
       assert.ok([...frames].some((f) => system.startsWith(f)), system);
     }
   });
