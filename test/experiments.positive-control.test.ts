@@ -94,7 +94,7 @@ test('the main job declares the paper\'s kind of data plus a positive control on
   assert.deepEqual([1, 2, 3].map((s) => modelForSeed(exp, s)), ['embedded:models/bases/seed-1', 'embedded:models/bases/seed-2', 'embedded:models/bases/seed-3'], 'three bases');
   assert.equal(exp.downstream.seed, undefined, 'each seed draws its own data');
   assert.equal(exp.training.lora, undefined, 'full fine-tuning');
-  assert.deepEqual([exp.training.epochs, exp.training.lr, exp.training.batch_size], [3, 1e-3, 16]);
+  assert.deepEqual([exp.training.epochs, exp.training.lr, exp.training.batch_size], [2, 3e-4, 16]);
   // Vanilla per base, then per seed: control, 2 ratios, positive control.
   assert.equal(experimentArms(exp).length, 3 + 3 * (1 + 2 + 1));
 });
