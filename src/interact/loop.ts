@@ -333,6 +333,7 @@ async function runLocked(
     assistant: config.assistant,
     population_size: config.population.size,
     honesty_reference: config.monitor.honesty_reference,
+    ...(config.monitor.enabled ? { monitor: { flag_method: config.monitor.flag_method, q: config.monitor.q, gate: config.monitor.gate } } : {}),
     arms,
     rounds: config.rounds,
     failed_conversations: failedConversations,

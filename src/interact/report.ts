@@ -22,6 +22,8 @@ export interface InteractionSummary {
   assistant: string;
   population_size: number;
   honesty_reference: HonestyReference;
+  /** The monitor's settings (absent when it was off, and in runs written before they were recorded). */
+  monitor?: { flag_method: 'permutation-bh' | 'empirical-bayes'; q: number; gate: 'drop' | 'downweight' };
   arms: Arm[];
   rounds: number;
   conversations: number;
@@ -256,7 +258,11 @@ export function renderInteractionReport(summary: InteractionSummary, cells: read
     const e = m.estimated ? `${m.estimated.estimate.toFixed(3)} [${m.estimated.low.toFixed(3)}, ${m.estimated.high.toFixed(3)}]` : '—';
     lines.push(`| ${m.ratio} | ${m.seed} | ${m.round} | ${m.round === 0 ? 'shared' : `${m.method.toUpperCase()} ${m.gated ? 'gated' : 'ungated'}`} | ${m.tested} | ${m.flagged} | ${m.precision === null ? '— (none flagged)' : m.precision.toFixed(3)} | ${m.recall === null ? '—' : m.recall.toFixed(3)} | ${e} | ${m.true_fraction.toFixed(3)} |`);
   }
-  lines.push('', 'The monitor sees only ratings and judged honesty; its flags use a per-user exact permutation test with Benjamini–Hochberg at the configured q, so a user with few rated replies of each kind cannot reach significance (recall is then 0 by construction, not by chance).', '');
+  const flags =
+    summary.monitor?.flag_method === 'empirical-bayes'
+      ? `its flags use the empirical-Bayes rule: a user is flagged when the local fdr (the posterior probability, under the fitted two-class model, that the user does not reward dishonesty) is at most q = ${summary.monitor.q}`
+      : `its flags use a per-user exact permutation test with Benjamini–Hochberg at q${summary.monitor ? ` = ${summary.monitor.q}` : ''}, so a user with few rated replies of each kind cannot reach significance (recall is then 0 by construction, not by chance)`;
+  lines.push('', `The monitor sees only ratings and judged honesty; ${flags}. Gated arms ${summary.monitor?.gate === 'downweight' ? 'down-weight' : 'drop'} flagged users' feedback before selection.`, '');
   return lines.join('\n');
 }
 
