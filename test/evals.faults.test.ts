@@ -7,9 +7,14 @@ import { runMaskEval } from '../src/evals/mask/run.js';
 import type { Fault } from './evals.sim-server.helper.js';
 import { withSimMaskRun } from './evals.sim-run.helper.js';
 
-/** Deterministic per request body: some fail once (then succeed), some fail for good. */
+/**
+ * Deterministic per request body: some fail once (then succeed), some fail for good. A judge prompt
+ * fences the answer with a nonce drawn from the run's random secret; it is left out of the hash, or
+ * which judge calls fail (and whether any judge call meets each permanent fault) changes run to run.
+ */
 function faultFor(key: string, attempt: number): Fault {
-  const bucket = createHash('sha256').update(key).digest().readUInt8(0) % 12;
+  const withoutNonces = key.replace(/\b[0-9a-f]{16}\b/g, '');
+  const bucket = createHash('sha256').update(withoutNonces).digest().readUInt8(0) % 12;
   if (bucket === 0) return attempt === 0 ? '429' : 'ok';
   if (bucket === 1) return attempt === 0 ? '500' : 'ok';
   if (bucket === 2) return attempt === 0 ? 'hang' : 'ok';
