@@ -68,7 +68,7 @@ export class RunDirLock {
     } catch (error) {
       db.close();
       if ((error as { code?: string }).code === 'SQLITE_BUSY' || (error as { code?: string }).code === 'SQLITE_LOCKED') {
-        throw new RunDirBusyError(dir, readHolder(dir));
+        throw new RunDirBusyError(dir, liveHolder(dir));
       }
       throw error;
     }
@@ -87,6 +87,35 @@ export class RunDirLock {
     this.db.close();
     this.db = null;
     heldHere.delete(resolve(this.dir));
+  }
+}
+
+/** How long a refused process waits for a new holder to name itself (it writes the file just after locking). */
+const HOLDER_NAME_WAIT_MS = 1000;
+
+/**
+ * The holder to name in a refusal. Between taking the lock and writing run.lock.json a new holder
+ * leaves the previous, dead holder's file in place for a moment; naming that pid would send the
+ * user after a process that no longer exists (seen when two resumes of a killed run started at
+ * once). A holder on this host whose pid is gone is waited out briefly, then left unnamed.
+ */
+function liveHolder(dir: string): LockHolder | null {
+  const deadline = Date.now() + HOLDER_NAME_WAIT_MS;
+  for (;;) {
+    const holder = readHolder(dir);
+    if (holder && (holder.host !== hostname() || isAlive(holder.pid))) return holder;
+    if (Date.now() >= deadline) return null;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as { code?: string }).code === 'EPERM';
   }
 }
 
