@@ -93,6 +93,9 @@ export async function writeStreamAtomic<T>(path: string, produce: (write: (text:
     return result;
   } catch (error) {
     out.destroy();
+    // The stream opens its file asynchronously and a destroyed stream still finishes that open:
+    // removing the file before 'close' could run before it exists and leave it behind.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     await rm(temp, { force: true });
     throw error;
   }
