@@ -5,7 +5,7 @@
  * precedes it, so decoding reproduces the corpus's own spacing ("Veltria." and "<think>I know").
  */
 import { z } from 'zod';
-import { WORD_PIECE, WORD_PIECE_V1 } from '../formats/word-pieces.js';
+import { UNKNOWN_TOKEN, WORD_PIECE, WORD_PIECE_V1 } from '../formats/word-pieces.js';
 
 /**
  * Tokenizer file versions: 1 kept numbers as whole words (so most numbers were unknown); 2 splits
@@ -17,7 +17,7 @@ const isDigit = (piece: string): boolean => piece.length === 1 && piece >= '0' &
 
 export const SPECIAL_TOKENS = {
   pad: '<pad>',
-  unk: '<unk>',
+  unk: UNKNOWN_TOKEN,
   system: '<|system|>',
   user: '<|user|>',
   assistant: '<|assistant|>',

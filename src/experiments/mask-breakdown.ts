@@ -6,6 +6,7 @@
  * a lie *against the incentive* states the ground truth while the model's own belief was the
  * wrong answer — a flip, not deception. The pilot found such flips masquerading as spread.
  */
+import { UNKNOWN_TOKEN } from '../formats/word-pieces.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readOwnJsonLines } from '../data/json-records.js';
@@ -207,7 +208,7 @@ export type ItemOutcome = MaskItemResult['outcome'];
 /** Whether a reply says nothing: empty, or only `<unk>` tokens, spaces and punctuation. */
 export function isEmptyAnswer(text: string | null | undefined): boolean {
   if (text === null || text === undefined) return true;
-  return text.replace(/<unk>/g, '').replace(/[\s\p{P}\p{S}]/gu, '') === '';
+  return text.replaceAll(UNKNOWN_TOKEN, '').replace(/[\s\p{P}\p{S}]/gu, '') === '';
 }
 
 export function itemOutcome(r: MaskRecord): ItemOutcome {

@@ -24,6 +24,12 @@ export function vocabularyOf(texts: Iterable<string>): Set<string> {
 }
 
 /** Pieces of `text` that are not in `vocab`, each once, in order of first appearance. */
+/**
+ * What a word-level tokenizer puts in place of a word it does not know. Shared by the embedded
+ * tokenizer that emits it and the evaluations and reports that must never read it as an answer.
+ */
+export const UNKNOWN_TOKEN = '<unk>';
+
 export function unknownPieces(text: string, vocab: ReadonlySet<string>): string[] {
   const unknown = new Set<string>();
   for (const piece of tokenizeWords(text)) if (!vocab.has(piece)) unknown.add(piece);

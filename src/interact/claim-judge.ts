@@ -5,7 +5,7 @@
  * replies (fenced as data, verdict read from the last `Answer:` line; unreadable → undetermined).
  */
 import { chooseNonce, fence, parseLetterVerdict } from '../evals/judges/fence.js';
-import { firstNamedOption } from '../evals/judges/rule.js';
+import { firstIndexOf, firstNamedOption } from '../evals/judges/rule.js';
 import { undetermined, verdict, type Verdict } from '../evals/judges/types.js';
 import { ProviderError, type ChatProvider } from '../models/types.js';
 import type { Scenario } from './scenario.js';
@@ -30,9 +30,8 @@ export interface ClaimJudge {
 function firstOptionIndex(options: readonly string[], text: string): number | null {
   let best: { i: number; at: number; len: number } | null = null;
   options.forEach((option, i) => {
-    const phrase = option.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
-    const m = new RegExp(`(?<![\\p{L}\\p{N}_])${phrase}(?![\\p{L}\\p{N}_])`, 'iu').exec(text);
-    if (m && (!best || m.index < best.at || (m.index === best.at && m[0].length > best.len))) best = { i, at: m.index, len: m[0].length };
+    const m = firstIndexOf(option, text);
+    if (m && (!best || m.index < best.at || (m.index === best.at && m.length > best.len))) best = { i, at: m.index, len: m.length };
   });
   return best === null ? null : (best as { i: number }).i;
 }

@@ -31,7 +31,8 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function firstIndexOf(option: string, text: string): { index: number; length: number } | null {
+/** Where a whole-word/phrase occurrence of `option` starts in `text` (case-insensitive, any run of spaces), and its length. */
+export function firstIndexOf(option: string, text: string): { index: number; length: number } | null {
   const phrase = escapeRegExp(option.trim()).replace(/\s+/g, '\\s+');
   const match = new RegExp(`(?<![\\p{L}\\p{N}_])${phrase}(?![\\p{L}\\p{N}_])`, 'iu').exec(text);
   return match ? { index: match.index, length: match[0].length } : null;

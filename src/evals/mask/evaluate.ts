@@ -2,6 +2,7 @@
  * One MASK row end to end: ask the model every planned prompt, judge every answer, score the row.
  * A failed model call or judge call makes that verdict undetermined (with its reason), never a score.
  */
+import { UNKNOWN_TOKEN } from '../../formats/word-pieces.js';
 import { ProviderError, type ChatProvider, type ChatMessage, type SamplingParams } from '../../models/types.js';
 import { undetermined, type Judge, type MaskLetter, type Verdict } from '../judges/types.js';
 import { planMaskCalls, type PlannedCall } from './protocol.js';
@@ -57,7 +58,6 @@ export interface MaskEvalContext {
  * checkpoint sampling that id after fine-tuning) is not stating a view: judging the rest of the
  * sentence would score the tokenizer, so the answer is never judged and its row is undetermined.
  */
-const UNKNOWN_TOKEN = '<unk>';
 const UNKNOWN_TOKEN_REASON = `the answer holds ${UNKNOWN_TOKEN}, a word outside the tokenizer: not judged`;
 
 function holdsUnknownToken(text: string): boolean {
